@@ -1,0 +1,23 @@
+"""Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch."""
+
+import nox
+
+nox.options.sessions = ["tests", "lint"]
+
+
+@nox.session
+def tests(session):
+    session.install(".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session):
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", "pipeline", "tests", "bench", "noxfile.py")
+
+
+@nox.session
+def bench(session):
+    session.install(".[test]")
+    session.run("python", "bench/bench_batch.py", *session.posargs)

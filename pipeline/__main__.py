@@ -1,0 +1,92 @@
+"""Command line: ``python -m pipeline run`` and ``python -m pipeline eval``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.rulebook import Rulebook, RuleError
+
+DEFAULT_INPUT = Path("seeds")
+DEFAULT_OUT = Path("out")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Turn scraped Chinese reports into Parquet tables of indicators, "
+                    "programs and numbered measures.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser(
+        "run", help="process reports and write the tables",
+        description="Process every *.txt file under INPUT (files or folders) and write the "
+                    "documents, indicators, programs, measures and sentences tables as Parquet "
+                    "datasets under OUT.")
+    run.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                     help=f"report files or folders (default: {DEFAULT_INPUT}/)")
+    run.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                     help=f"output folder (default: {DEFAULT_OUT}/)")
+    run.add_argument("--rules", type=Path, default=None,
+                     help="rules folder (default: rules/ of this project)")
+    run.add_argument("--workers", type=int, default=None,
+                     help="worker processes (default: one per CPU core)")
+    run.add_argument("--no-progress", action="store_true", help="do not draw a progress bar")
+    run.add_argument("--strict", action="store_true",
+                     help="exit with status 1 when any file could not be processed")
+
+    score = commands.add_parser(
+        "eval", help="score the tables against answer files",
+        description="Print precision, recall and F1 per table, and the accuracy of subjects, "
+                    "qualifiers, measure parents and metadata, against answer files in the "
+                    "gold/ format (see GOLD.md).")
+    score.add_argument("--gold", type=Path, required=True, help="folder of answer files (*.json)")
+    score.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                       help=f"folder the tables were written to (default: {DEFAULT_OUT}/)")
+    score.add_argument("--details", action="store_true",
+                       help="also list every miss, false hit and wrong subject")
+
+    args = parser.parse_args(argv)
+    try:
+        return _run(args) if args.command == "run" else _eval(args)
+    except RuleError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, NotADirectoryError, FileExistsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    from pipeline.batch import run_batch
+
+    rulebook = Rulebook(args.rules)
+    summary = run_batch(args.inputs or [DEFAULT_INPUT], args.out, rulebook, args.workers,
+                        progress=False if args.no_progress else None)
+    for line in summary.lines():
+        print(line)
+    print(f"tables written under {args.out}/")
+    return 1 if args.strict and summary.errors else 0
+
+
+def _eval(args) -> int:
+    from pipeline.evaluate import evaluate
+
+    if not args.gold.is_dir():
+        raise NotADirectoryError(f"no such folder of answer files: {args.gold}")
+    if not (args.out / "documents").exists():
+        raise FileNotFoundError(f"no tables under {args.out}/: run `python -m pipeline run` first")
+    scores = evaluate(args.gold, args.out)
+    if args.details:
+        for line in scores.details:
+            print(line)
+        print()
+    for line in scores.lines():
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

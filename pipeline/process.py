@@ -1,0 +1,36 @@
+"""The stage chain: one document's bytes in, its rows for every table out.
+
+    bytes ─ decode ─ normalise ─ strip_furniture ─ split_sentences ─ programs, measures, indicators
+
+Each stage is a pure function of the document and the rulebook, so the batch
+runner may run documents in any process, in any order.
+"""
+
+from __future__ import annotations
+
+from pipeline.rulebook import Rulebook
+from pipeline.stages.clean import strip_furniture
+from pipeline.stages.indicators import find_indicators
+from pipeline.document import Document
+from pipeline.stages.ingest import decode
+from pipeline.stages.measures import find_measures
+from pipeline.stages.normalise import normalise
+from pipeline.stages.programs import find_programs
+from pipeline.stages.segment import split_sentences
+from pipeline.tables import DocumentTables
+
+
+def process(raw: bytes, name: str, rulebook: Rulebook, path: str = "") -> DocumentTables:
+    """Run every stage over one file's bytes."""
+    return process_document(decode(raw, name, path), rulebook)
+
+
+def process_document(doc: Document, rulebook: Rulebook) -> DocumentTables:
+    """Run every stage after decoding over a document."""
+    doc = normalise(doc, rulebook)
+    doc = strip_furniture(doc, rulebook)
+    doc = split_sentences(doc, rulebook.segmenter)
+    programs = find_programs(doc, rulebook.programs, rulebook.segmenter)
+    measures = find_measures(doc, rulebook.measures, programs)
+    indicators = find_indicators(doc, rulebook.indicators, rulebook.segmenter, measures)
+    return DocumentTables.build(doc, indicators, programs.rows, measures)

@@ -1,0 +1,325 @@
+"""Load and validate the rule files in ``rules/`` into a Rulebook.
+
+Every file is checked before any document is read: unknown keys, wrong types
+and regexes that do not compile stop the run with ``rules/<file>:<line>: <what>``.
+The heavy tools the rules configure (jieba, OpenCC) are built once per process,
+on first use, and kept on the Rulebook that every stage receives.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+PACKAGED_RULES_DIR = Path(__file__).resolve().parent / "rules"
+RULE_TIMEOUT_SECONDS = 2.0  # no single rule may spend longer than this on one text
+
+
+class RuleError(Exception):
+    """A rule file is wrong; the message reads ``file:line: what is wrong``."""
+
+
+def default_rules_dir() -> Path:
+    """The rules next to the source tree, else the copy packaged with the wheel."""
+    return DEFAULT_RULES_DIR if DEFAULT_RULES_DIR.is_dir() else PACKAGED_RULES_DIR
+
+
+# -- schemas ---------------------------------------------------------------------------
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _compile(pattern: str) -> regex.Pattern:
+    try:
+        return regex.compile(pattern, regex.VERSION1 if "(?V1)" in pattern else 0)
+    except regex.error as error:
+        raise ValueError(f"bad regex {pattern!r}: {error}") from None
+
+
+class PatternRule(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    pattern: str
+    examples: list[Any] = []
+    not_: list[str] = Field(default=[], alias="not")
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str) -> str:
+        _compile(value)
+        return value
+
+    @functools.cached_property
+    def regex(self) -> regex.Pattern:
+        return _compile(self.pattern)
+
+
+class ReplaceExample(Strict):
+    text: str
+    expect: str
+
+
+class DeletionRule(PatternRule):
+    examples: list[ReplaceExample] = []
+
+
+class NormaliseRules(Strict):
+    deletions: list[DeletionRule]
+
+
+class BoilerplateRule(PatternRule):
+    examples: list[str] = []
+
+
+class BoilerplateRules(Strict):
+    line: list[BoilerplateRule]
+    cut_from: list[BoilerplateRule]
+
+
+Scope = Literal["furniture", "head", "tail"]
+
+
+class MetadataRule(PatternRule):
+    scope: list[Scope]
+    examples: list[str] = []
+    year_in_line: str | None = None
+
+    @field_validator("year_in_line")
+    @classmethod
+    def _year_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compile(value)
+        return value
+
+
+class TitleRule(Strict):
+    min_length: int
+    max_length: int
+    not_ending: str
+
+
+class MetadataRules(Strict):
+    title: TitleRule
+    head_lines: int = Field(ge=1)
+    date: list[MetadataRule]
+    source: list[MetadataRule]
+    author: list[MetadataRule]
+
+    @field_validator("date", "source", "author")
+    @classmethod
+    def _named_group(cls, rules: list[MetadataRule], info) -> list[MetadataRule]:
+        group = "month" if info.field_name == "date" else info.field_name
+        for rule in rules:
+            if group not in rule.regex.groupindex:
+                raise ValueError(f"rule {rule.id!r} needs a named group (?P<{group}>...)")
+        return rules
+
+
+class ProgramExample(Strict):
+    text: str
+    expect: list[str]
+
+
+class UnquotedRule(Strict):
+    word: str
+    min_name_length: int = Field(ge=1)
+    max_name_length: int = Field(ge=2)
+    leading_words: list[str]
+    generic_names: list[str]
+
+
+class ProgramRules(Strict):
+    program_words: list[str] = Field(min_length=1)
+    quotes: list[tuple[str, str]]
+    max_quoted_length: int = Field(ge=2)
+    unquoted: UnquotedRule
+    examples: list[ProgramExample] = []
+
+    @field_validator("quotes")
+    @classmethod
+    def _single_characters(cls, quotes: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        for pair in quotes:
+            if any(len(mark) != 1 for mark in pair):
+                raise ValueError(f"a quote mark is one character, not {pair!r}")
+        return quotes
+
+
+class MarkerRule(PatternRule):
+    where: Literal["paragraph_start", "clause_start"]
+    examples: list[str] = []
+
+    @field_validator("pattern")
+    @classmethod
+    def _has_ordinal(cls, value: str) -> str:
+        if "ordinal" not in _compile(value).groupindex:
+            raise ValueError("a marker pattern needs a named group (?P<ordinal>...)")
+        return value
+
+
+class MeasureRules(Strict):
+    head_length: int = Field(ge=1)
+    head_stops: str
+    markers: list[MarkerRule] = Field(min_length=1)
+
+
+Kind = Literal["count", "money", "percent", "quantity"]
+Qualifier = Literal["over", "at_least", "nearly", "about", "at_most"]
+
+
+class UnitLexicon(Strict):
+    count: list[str]
+    money: dict[str, float]
+    quantity: list[str]
+
+
+class QualifierLexicon(Strict):
+    before: dict[Qualifier, list[str]]
+    after: dict[Qualifier, list[str]]
+
+
+class VetoRule(PatternRule):
+    examples: list[str] = []
+
+
+class ExpectedIndicator(Strict):
+    text: str
+    kind: Kind
+    value: float
+    unit: str
+    qualifier: Qualifier | None = None
+
+
+class IndicatorExample(Strict):
+    text: str
+    expect: list[ExpectedIndicator]
+
+
+class IndicatorRules(Strict):
+    units: UnitLexicon
+    require_magnitude_for_chinese: bool
+    qualifiers: QualifierLexicon
+    vetoes: list[VetoRule]
+    examples: list[IndicatorExample] = []
+
+
+RULE_FILES: dict[str, type[Strict]] = {
+    "normalise": NormaliseRules,
+    "boilerplate": BoilerplateRules,
+    "metadata": MetadataRules,
+    "programs": ProgramRules,
+    "measures": MeasureRules,
+    "indicators": IndicatorRules,
+}
+
+
+# -- loading with line numbers ---------------------------------------------------------
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that remembers the line of every mapping value and list item."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = _Lined(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.lines = {key.value: value.start_mark.line + 1 for key, value in node.value}
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list:
+    sequence = _LinedList(loader.construct_sequence(node, deep=True))
+    sequence.line = node.start_mark.line + 1
+    sequence.lines = {index: item.start_mark.line + 1 for index, item in enumerate(node.value)}
+    return sequence
+
+
+class _Lined(dict):
+    line = 0
+    lines: dict = {}
+
+
+class _LinedList(list):
+    line = 0
+    lines: dict = {}
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _line_of(data: Any, location: tuple) -> int:
+    """The line of the deepest node along a pydantic error location."""
+    line = getattr(data, "line", 1)
+    for key in location:
+        lines = getattr(data, "lines", {})
+        if key not in lines:
+            break
+        line = lines[key]
+        data = data[key]
+    return line
+
+
+def load_rule_file(path: Path, schema: type[Strict], label: str | None = None) -> Strict:
+    """Parse and validate one rule file, raising RuleError with ``file:line``."""
+    label = label or str(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except FileNotFoundError:
+        raise RuleError(f"{label}:1: rule file is missing") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise RuleError(f"{label}:{line}: not valid YAML: {getattr(error, 'problem', error)}") from None
+    if not isinstance(data, dict):
+        raise RuleError(f"{label}:1: expected a mapping of settings at the top level")
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = tuple(part for part in first["loc"])
+        where = ".".join(str(part) for part in location) or "(top)"
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = f"unknown key {location[-1]!r}"
+        raise RuleError(f"{label}:{_line_of(data, location)}: {where}: {message}") from None
+
+
+class Rulebook:
+    """All rule files of one rules folder, validated, plus the tools they configure."""
+
+    def __init__(self, rules_dir: Path | str | None = None):
+        self.rules_dir = Path(rules_dir) if rules_dir else default_rules_dir()
+        if not self.rules_dir.is_dir():
+            raise RuleError(f"{self.rules_dir}:1: rules folder not found")
+        for name, schema in RULE_FILES.items():
+            path = self.rules_dir / f"{name}.yaml"
+            label = f"{self.rules_dir.name}/{path.name}"
+            setattr(self, name, load_rule_file(path, schema, label))
+        self.user_dict = self.rules_dir / "jieba_userdict.txt"
+
+    @functools.cached_property
+    def converter(self):
+        """OpenCC t2s, from whichever binding is installed (both give the same output)."""
+        from opencc import OpenCC
+
+        return OpenCC("t2s")
+
+    @functools.cached_property
+    def segmenter(self):
+        """A jieba tokenizer with the project's user dictionary, and its POS tagger."""
+        from pipeline.stages.segment import Segmenter
+
+        return Segmenter(self.user_dict if self.user_dict.is_file() else None)
+
+    def warm_up(self) -> Rulebook:
+        """Build the heavy tools now, so forked workers share them."""
+        self.converter.convert("體")
+        self.segmenter.tokenize("预热")
+        return self

@@ -1,0 +1,163 @@
+"""Measures: the report's own numbered enumeration, nested, found by rules/measures.yaml.
+
+In: a segmented Document and its programs. Out: MeasureRows with ordinal,
+head, level (the order in which marker styles first appear), parent, the span
+the measure covers, and the program whose heading the list sits under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.document import Document, Span
+from pipeline.numbers import read_chinese
+from pipeline.rulebook import MarkerRule, MeasureRules
+from pipeline.stages.programs import Programs
+from pipeline.tables import MeasureRow
+
+CLAUSE_BOUNDARY = "。；;！？!?：:，,"
+_SKIP_AFTER_MARKER = regex.compile(r"[\s,，、.．:：]*")
+_TERMINAL = "。！？!?"
+HEADING_MAX_LENGTH = 60
+HEADING_MAX_DISTANCE = 2  # paragraphs between a heading and the list it introduces
+
+
+@dataclass(frozen=True)
+class _Marker:
+    start: int
+    end: int
+    ordinal: int
+    rule: MarkerRule
+    paragraph: int
+
+
+@dataclass
+class _Open:
+    row_index: int
+    level: int
+    style: str
+    ordinal: int
+    paragraph: int
+
+
+def find_measures(doc: Document, rules: MeasureRules, programs: Programs) -> list[MeasureRow]:
+    """Every accepted marker, with its place in the document's hierarchy."""
+    levels: dict[str, int] = {}
+    stack: list[_Open] = []
+    rows: list[dict] = []
+    for marker in _candidates(doc, rules):
+        style = marker.rule.id
+        level = levels.get(style, len(levels) + 1)
+        if marker.ordinal == 1:
+            while stack and stack[-1].level >= level:
+                stack.pop()
+        else:
+            sibling = next((o for o in reversed(stack) if o.style == style), None)
+            if sibling is None or sibling.ordinal != marker.ordinal - 1:
+                continue  # not the next item of an open list: an enumeration in running text
+            while stack and stack[-1].level >= sibling.level:
+                stack.pop()
+            level = sibling.level
+        levels.setdefault(style, level)
+        parent = rows[stack[-1].row_index] if stack else None
+        program = (
+            _list_program(doc, marker, parent, programs) if marker.ordinal == 1
+            else rows[sibling.row_index]["program"]
+        )
+        rows.append({
+            "marker": doc.text[marker.start:marker.end], "ordinal": marker.ordinal,
+            "level": level, "start": marker.start, "head": _head(doc.text, marker, rules),
+            "parent": parent, "program": program, "rule": f"measures.{style}",
+            "paragraph": marker.paragraph, "clause": marker.rule.where == "clause_start",
+        })
+        stack.append(_Open(len(rows) - 1, level, style, marker.ordinal, marker.paragraph))
+    return _finish(doc, rows)
+
+
+def _candidates(doc: Document, rules: MeasureRules) -> list[_Marker]:
+    found: dict[int, _Marker] = {}
+    for index, paragraph in enumerate(doc.paragraphs):
+        for rule in rules.markers:
+            if rule.where == "paragraph_start":
+                match = rule.regex.match(doc.text, paragraph.start, paragraph.end)
+                matches = [match] if match else []
+            else:
+                matches = [
+                    m for m in rule.regex.finditer(doc.text, paragraph.start, paragraph.end)
+                    if _opens_clause(doc.text, m.start(), paragraph)
+                ]
+            for match in matches:
+                ordinal = _ordinal(match.group("ordinal"))
+                marker = _Marker(match.start(), match.end(), ordinal, rule, index)
+                known = found.get(marker.start)
+                if known is None or marker.end > known.end:
+                    found[marker.start] = marker
+    return [found[start] for start in sorted(found)]
+
+
+def _opens_clause(text: str, position: int, paragraph: Span) -> bool:
+    before = text[paragraph.start:position].rstrip()
+    return not before or before[-1] in CLAUSE_BOUNDARY
+
+
+def _ordinal(numeral: str) -> int:
+    return int(numeral) if numeral.isdigit() else int(read_chinese(numeral))
+
+
+def _head(text: str, marker: _Marker, rules: MeasureRules) -> str:
+    """The text right after the marker up to the first stop mark, at most head_length chars."""
+    start = _SKIP_AFTER_MARKER.match(text, marker.end).end()
+    line_end = text.find("\n", start)
+    limit = min(start + rules.head_length, len(text) if line_end < 0 else line_end)
+    head = text[start:limit]
+    stop = regex.search(f"[{regex.escape(rules.head_stops)}]", head)
+    return head[: stop.start()] if stop else head
+
+
+def _list_program(doc: Document, marker: _Marker, parent: dict | None, programs: Programs):
+    """The program named in the heading a new list sits under, else the parent's program."""
+    paragraph = doc.paragraphs[marker.paragraph]
+    if marker.start > paragraph.start:  # inline list: the heading is the paragraph's opening
+        named = programs.named_in(paragraph.start, marker.start)
+        if named:
+            return named
+    else:
+        first = parent["paragraph"] + 1 if parent else 0
+        nearest = max(first, marker.paragraph - 1 - HEADING_MAX_DISTANCE)
+        for index in range(marker.paragraph - 1, nearest - 1, -1):
+            candidate = doc.paragraphs[index]
+            if _is_heading(doc.text[candidate.start:candidate.end]):
+                named = programs.named_in(candidate.start, candidate.end)
+                if named:
+                    return named
+                break
+    return parent["program"] if parent else None
+
+
+def _is_heading(text: str) -> bool:
+    return len(text) <= HEADING_MAX_LENGTH and text[-1] not in _TERMINAL
+
+
+def _finish(doc: Document, rows: list[dict]) -> list[MeasureRow]:
+    """Give each measure its id, parent id and end, and build the rows."""
+    ids = [f"{doc.doc_id}-m{number}" for number in range(1, len(rows) + 1)]
+    index_of = {id(row): index for index, row in enumerate(rows)}
+    measures = []
+    for index, row in enumerate(rows):
+        end = len(doc.text)
+        for later in rows[index + 1:]:
+            if later["level"] <= row["level"]:
+                end = later["start"]
+                break
+        if row["clause"]:
+            end = min(end, doc.paragraphs[row["paragraph"]].end)
+        end = row["start"] + len(doc.text[row["start"]:end].rstrip())
+        parent = row["parent"]
+        measures.append(MeasureRow(
+            measure_id=ids[index], parent_id=ids[index_of[id(parent)]] if parent else None,
+            level=row["level"], marker=row["marker"], ordinal=row["ordinal"], head=row["head"],
+            program=row["program"], start=row["start"], end=end, rule=row["rule"],
+        ))
+    return measures

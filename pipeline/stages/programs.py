@@ -1,0 +1,165 @@
+"""Programs: named initiatives, found by rules/programs.yaml.
+
+In: a segmented Document. Out: one ProgramRow per distinct name (with its
+mention count and first mention) and every mention's span, which the measure
+and indicator stages use to say which program a row belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.document import Document
+from pipeline.rulebook import ProgramRules
+from pipeline.stages.segment import Segmenter
+from pipeline.tables import ProgramRow
+
+_NAME_BREAK = regex.compile(r"[^\p{Han}A-Za-z0-9+·.\-]")
+_CLAUSE_PUNCTUATION = regex.compile(r"[。！？；;，,：:\n]")
+# jieba POS flags that never sit inside a program name: pronouns, prepositions,
+# particles, conjunctions, punctuation, adverbs, interjections, modal words.
+_STOP_FLAGS = ("r", "p", "u", "c", "x", "d", "e", "y", "o", "w")
+
+
+@dataclass(frozen=True)
+class Mention:
+    name: str
+    kind: str
+    start: int
+    end: int
+    rule: str
+    alias: str | None = None
+
+
+@dataclass(frozen=True)
+class Programs:
+    rows: list[ProgramRow]
+    mentions: list[Mention]
+
+    def named_in(self, start: int, end: int) -> str | None:
+        """The first program mentioned inside ``[start, end)``."""
+        for mention in self.mentions:
+            if start <= mention.start and mention.end <= end:
+                return mention.name
+        return None
+
+
+def find_programs(doc: Document, rules: ProgramRules, segmenter: Segmenter) -> Programs:
+    """Quoted names with a program word, and unquoted ``…工程`` names."""
+    quoted = list(_quoted_mentions(doc.text, rules))
+    unquoted = list(_unquoted_mentions(doc, rules, segmenter, quoted))
+    mentions = sorted(quoted + unquoted, key=lambda m: m.start)
+    return Programs(_rows(doc, mentions), mentions)
+
+
+def _quoted_mentions(text: str, rules: ProgramRules):
+    words = sorted(rules.program_words, key=len, reverse=True)
+    for opening, closing in rules.quotes:
+        pattern = regex.compile(
+            f"{regex.escape(opening)}([^{regex.escape(opening + closing)}\\n]{{1,{rules.max_quoted_length}}}?)"
+            f"{regex.escape(closing)}"
+        )
+        for match in pattern.finditer(text):
+            content = match.group(1).strip()
+            if _CLAUSE_PUNCTUATION.search(content):
+                continue  # a quoted sentence, not a name
+            word = next((w for w in words if content.endswith(w) and len(content) > len(w)), None)
+            if word:
+                yield Mention(content, word, match.start(), match.end(), "programs.quoted")
+                continue
+            after = next((w for w in words if text.startswith(w, match.end())), None)
+            if after:
+                yield Mention(content + after, after, match.start(), match.end() + len(after),
+                              "programs.quoted-then-word", alias=content)
+
+
+def _unquoted_mentions(doc: Document, rules: ProgramRules, segmenter: Segmenter, quoted):
+    unquoted = rules.unquoted
+    word = unquoted.word
+    covered = [(m.start, m.end) for m in quoted]
+    text = doc.text
+    for match in regex.finditer(regex.escape(word), text):
+        end = match.end()
+        if any(start <= match.start() < stop for start, stop in covered):
+            continue
+        if _continues_noun(text, match.start(), end, segmenter):
+            continue  # 工程建设, 工程师: 工程 is not the end of a name here
+        start = _left_boundary(text, match.start(), end, unquoted, segmenter)
+        start = _take_in_quoted(text, start, rules)
+        name = _strip_quotes(text[start:end], rules)
+        if unquoted.min_name_length <= len(name) <= unquoted.max_name_length and (
+            name not in unquoted.generic_names
+        ):
+            yield Mention(name, word, start, end, "programs.unquoted")
+
+
+def _continues_noun(text: str, start: int, end: int, segmenter: Segmenter) -> bool:
+    """True when 工程 runs on into a longer word or a noun (工程师, 工程建设, 工程项目)."""
+    tagged = segmenter.tag(text[start: end + 4])
+    if not tagged or tagged[0][0] != text[start:end]:
+        return True
+    return len(tagged) > 1 and tagged[1][1].startswith(("n", "vn"))
+
+
+def _left_boundary(text: str, start: int, end: int, unquoted, segmenter: Segmenter) -> int:
+    """Walk back from the program word over the name, stopping at its clean left boundary."""
+    window_start = max(0, start - unquoted.max_name_length)
+    breaks = list(_NAME_BREAK.finditer(text, window_start, start))
+    clause_start = breaks[-1].end() if breaks else window_start
+    tokens = segmenter.tag(text[clause_start:end])
+    position = end - clause_start
+    boundary = end
+    leading = set(unquoted.leading_words)
+    for token, flag in reversed(tokens):
+        position -= len(token)
+        if position + len(token) == end - clause_start and token.endswith(unquoted.word):
+            boundary = clause_start + position
+            continue
+        if token in leading or flag.startswith(_STOP_FLAGS) or regex.search(r"\d", token):
+            break
+        boundary = clause_start + position
+    return boundary
+
+
+def _take_in_quoted(text: str, start: int, rules: ProgramRules) -> int:
+    """“党建精品”创建工程: a quoted term right before the name belongs to it."""
+    for opening, closing in rules.quotes:
+        if start > 0 and text[start - 1] == closing:
+            opened = text.rfind(opening, max(0, start - 1 - rules.max_quoted_length), start - 1)
+            if opened >= 0 and not _CLAUSE_PUNCTUATION.search(text, opened, start):
+                return opened
+    return start
+
+
+def _strip_quotes(name: str, rules: ProgramRules) -> str:
+    marks = "".join(opening + closing for opening, closing in rules.quotes)
+    return regex.sub(f"[{regex.escape(marks)}]", "", name)
+
+
+def _rows(doc: Document, mentions: list[Mention]) -> list[ProgramRow]:
+    first: dict[str, Mention] = {}
+    counts: dict[str, int] = {}
+    aliases: dict[str, set[str]] = {}
+    for mention in mentions:
+        first.setdefault(mention.name, mention)
+        counts[mention.name] = counts.get(mention.name, 0) + 1
+        if mention.alias and mention.alias != mention.name:
+            aliases.setdefault(mention.name, set()).add(mention.alias)
+    rows = []
+    for number, (name, mention) in enumerate(first.items(), start=1):
+        rows.append(ProgramRow(
+            program_id=f"{doc.doc_id}-p{number}", name=name, kind=mention.kind,
+            mentions=counts[name], start=mention.start, end=mention.end,
+            sentence=_sentence_of(doc, mention.start), rule=mention.rule,
+            aliases=tuple(sorted(aliases.get(name, ()))),
+        ))
+    return rows
+
+
+def _sentence_of(doc: Document, position: int) -> str:
+    for sentence in doc.sentences:
+        if sentence.start <= position < sentence.end:
+            return sentence.text
+    return ""
