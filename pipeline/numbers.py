@@ -46,10 +46,10 @@ _NUMBER = regex.compile(
   | (?P<arabic>{_ARABIC})
       (?:{_SPACE}(?P<approx_before>[多余餘])(?={_SPACE}{_MAGNITUDE}))?
       (?:{_SPACE}(?P<magnitude>{_MAGNITUDE}))?
-      (?:{_SPACE}(?P<approx>[多余餘])|(?P<about>[来來])(?![年月日天周时時]))?
+      (?:{_SPACE}(?P<approx>[多余餘])|(?P<about>[来來]))?
       (?:{_SPACE}(?P<percent>[%％])|{_SPACE}(?P<points>(?:个|個)?百分[点點]))?
   | (?P<prefix>[上数數几幾])?(?P<chinese>{_CN})
-      (?:(?P<cn_approx>[多余餘])|(?P<cn_about>[来來])(?![年月日天周时時]))?
+      (?:(?P<cn_approx>[多余餘])|(?P<cn_about>[来來]))?
       (?P<cn_points>(?:个|個)百分[点點])?
     """,
     regex.VERBOSE,

@@ -135,8 +135,13 @@ class UnquotedRule(Strict):
     generic_names: list[str]
 
 
+class ExclusionRule(PatternRule):
+    examples: list[str] = []
+
+
 class ProgramRules(Strict):
     program_words: list[str] = Field(min_length=1)
+    not_inside: list[ExclusionRule] = []
     quotes: list[tuple[str, str]]
     max_quoted_length: int = Field(ge=2)
     unquoted: UnquotedRule
@@ -282,7 +287,9 @@ def load_rule_file(path: Path, schema: type[Strict], label: str | None = None) -
     try:
         return schema.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
+        # an unknown key explains the missing one it was meant to be: report it first
+        errors = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
         location = tuple(part for part in first["loc"])
         where = ".".join(str(part) for part in location) or "(top)"
         message = first["msg"].removeprefix("Value error, ")

@@ -21,6 +21,8 @@ _CLAUSE_PUNCTUATION = regex.compile(r"[。！？；;，,：:\n]")
 # jieba POS flags that never sit inside a program name: pronouns, prepositions,
 # particles, conjunctions, punctuation, adverbs, interjections, modal words.
 _STOP_FLAGS = ("r", "p", "u", "c", "x", "d", "e", "y", "o", "w")
+# A leading place name of an administrative unit (汇川区三项重点工程) names who runs the program.
+_ADMINISTRATIVE_PLACE = regex.compile(r"\p{Han}{1,8}[省市县区镇乡州旗盟]")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,10 @@ def _quoted_mentions(text: str, rules: ProgramRules):
             f"{regex.escape(opening)}([^{regex.escape(opening + closing)}\\n]{{1,{rules.max_quoted_length}}}?)"
             f"{regex.escape(closing)}"
         )
+        excluded = _excluded_spans(text, rules)
         for match in pattern.finditer(text):
+            if any(start <= match.start() < stop for start, stop in excluded):
+                continue
             content = match.group(1).strip()
             if _CLAUSE_PUNCTUATION.search(content):
                 continue  # a quoted sentence, not a name
@@ -78,7 +83,7 @@ def _quoted_mentions(text: str, rules: ProgramRules):
 def _unquoted_mentions(doc: Document, rules: ProgramRules, segmenter: Segmenter, quoted):
     unquoted = rules.unquoted
     word = unquoted.word
-    covered = [(m.start, m.end) for m in quoted]
+    covered = [(m.start, m.end) for m in quoted] + _excluded_spans(doc.text, rules)
     text = doc.text
     for match in regex.finditer(regex.escape(word), text):
         end = match.end()
@@ -95,6 +100,11 @@ def _unquoted_mentions(doc: Document, rules: ProgramRules, segmenter: Segmenter,
             yield Mention(name, word, start, end, "programs.unquoted")
 
 
+def _excluded_spans(text: str, rules: ProgramRules) -> list[tuple[int, int]]:
+    """Spans where no program is named: document titles in 《》 and the like."""
+    return [m.span() for rule in rules.not_inside for m in rule.regex.finditer(text)]
+
+
 def _continues_noun(text: str, start: int, end: int, segmenter: Segmenter) -> bool:
     """True when 工程 runs on into a longer word or a noun (工程师, 工程建设, 工程项目)."""
     tagged = segmenter.tag(text[start: end + 4])
@@ -104,23 +114,29 @@ def _continues_noun(text: str, start: int, end: int, segmenter: Segmenter) -> bo
 
 
 def _left_boundary(text: str, start: int, end: int, unquoted, segmenter: Segmenter) -> int:
-    """Walk back from the program word over the name, stopping at its clean left boundary."""
+    """The name's left edge: the longest phrase before the program word, leading verbs dropped.
+
+    The phrase stops at punctuation, Arabic digits and words that never sit inside
+    a name (pronouns, prepositions, particles, conjunctions, adverbs); then the
+    name starts after the last of the ``leading_words`` (实施, 完成, 参与) in it.
+    """
     window_start = max(0, start - unquoted.max_name_length)
     breaks = list(_NAME_BREAK.finditer(text, window_start, start))
     clause_start = breaks[-1].end() if breaks else window_start
     tokens = segmenter.tag(text[clause_start:end])
-    position = end - clause_start
-    boundary = end
-    leading = set(unquoted.leading_words)
+    if tokens and tokens[-1][0] == text[start:end]:
+        tokens, end = tokens[:-1], start
+    phrase: list[tuple[str, str]] = []
     for token, flag in reversed(tokens):
-        position -= len(token)
-        if position + len(token) == end - clause_start and token.endswith(unquoted.word):
-            boundary = clause_start + position
-            continue
-        if token in leading or flag.startswith(_STOP_FLAGS) or regex.search(r"\d", token):
+        if flag.startswith(_STOP_FLAGS) or regex.search(r"\d", token):
             break
-        boundary = clause_start + position
-    return boundary
+        phrase.insert(0, (token, flag))
+    leading = set(unquoted.leading_words)
+    last_leading = max((i for i, (token, _) in enumerate(phrase) if token in leading), default=-1)
+    phrase = phrase[last_leading + 1:]
+    if len(phrase) > 1 and phrase[0][1] in ("ns", "nt") and _ADMINISTRATIVE_PLACE.fullmatch(phrase[0][0]):
+        phrase.pop(0)
+    return end - sum(len(token) for token, _ in phrase)
 
 
 def _take_in_quoted(text: str, start: int, rules: ProgramRules) -> int:

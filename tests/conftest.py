@@ -1,0 +1,25 @@
+"""Shared fixtures: the project's rulebook and one pipeline run over the seeds."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import run_batch
+from pipeline.rulebook import Rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLD = Path(__file__).resolve().parent / "gold"
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> Rulebook:
+    return Rulebook().warm_up()
+
+
+@pytest.fixture(scope="session")
+def seeds_out(tmp_path_factory, rulebook) -> Path:
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    run_batch([SEEDS], out, rulebook, workers=2, progress=False)
+    return out

@@ -1,0 +1,79 @@
+"""Every rule's own examples and counter-examples, so a data-staff edit is tested by construction."""
+
+import pytest
+
+from pipeline import extract
+from pipeline.rulebook import Rulebook
+from pipeline.stages.indicators import extract_from_text
+
+RULES = Rulebook()
+
+
+def cases(rules, attribute="examples"):
+    return [pytest.param(rule, example, id=f"{rule.id}:{example!s:.30}")
+            for rule in rules for example in getattr(rule, attribute)]
+
+
+@pytest.mark.parametrize(("rule", "example"), cases(RULES.normalise.deletions))
+def test_normalise_rule_repairs_its_example(rule, example):
+    assert rule.regex.sub("", example.text) == example.expect
+
+
+@pytest.mark.parametrize(("rule", "text"), cases(RULES.normalise.deletions, "not_"))
+def test_normalise_rule_leaves_its_counter_example(rule, text):
+    assert rule.regex.sub("", text) == text
+
+
+FURNITURE = RULES.boilerplate.line + RULES.boilerplate.cut_from
+
+
+@pytest.mark.parametrize(("rule", "line"), cases(FURNITURE))
+def test_boilerplate_rule_drops_its_example(rule, line):
+    assert rule.regex.fullmatch(line)
+
+
+@pytest.mark.parametrize(("rule", "line"), cases(FURNITURE, "not_"))
+def test_boilerplate_rule_keeps_its_counter_example(rule, line):
+    assert not any(r.regex.fullmatch(line) for r in FURNITURE)
+
+
+METADATA = RULES.metadata.date + RULES.metadata.source + RULES.metadata.author
+
+
+@pytest.mark.parametrize(("rule", "line"), cases(METADATA))
+def test_metadata_rule_finds_its_example(rule, line):
+    assert rule.regex.search(line)
+
+
+@pytest.mark.parametrize(("rule", "line"), cases(METADATA, "not_"))
+def test_metadata_rule_ignores_its_counter_example(rule, line):
+    assert not rule.regex.search(line)
+
+
+@pytest.mark.parametrize("example", RULES.programs.examples, ids=lambda e: e.text[:20])
+def test_programs_example(example, rulebook):
+    found = [row["name"] for row in extract(example.text, rulebook)["programs"]]
+    assert found == example.expect
+
+
+@pytest.mark.parametrize(("rule", "paragraph"), cases(RULES.measures.markers))
+def test_measure_marker_finds_its_example(rule, paragraph, rulebook):
+    found = extract(paragraph, rulebook)["measures"]
+    assert [row["rule"] for row in found][:1] == [f"measures.{rule.id}"]
+
+
+@pytest.mark.parametrize(("rule", "paragraph"), cases(RULES.measures.markers, "not_"))
+def test_measure_marker_ignores_its_counter_example(rule, paragraph, rulebook):
+    assert extract(paragraph, rulebook)["measures"] == []
+
+
+@pytest.mark.parametrize(("rule", "text"), cases(RULES.indicators.vetoes))
+def test_indicator_veto_covers_its_example(rule, text):
+    assert rule.regex.search(text)
+
+
+@pytest.mark.parametrize("example", RULES.indicators.examples, ids=lambda e: e.text[:20])
+def test_indicators_example(example, rulebook):
+    found = extract_from_text(example.text, rulebook.indicators, rulebook.segmenter)
+    expected = [(e.text, e.kind, e.value, e.unit, e.qualifier) for e in example.expect]
+    assert [(f["text"], f["kind"], f["value"], f["unit"], f["qualifier"]) for f in found] == expected
