@@ -68,7 +68,8 @@ def find_measures(doc: Document, rules: MeasureRules, programs: Programs) -> lis
         )
         rows.append({
             "marker": doc.text[marker.start:marker.end], "ordinal": marker.ordinal,
-            "level": level, "start": marker.start, "head": _head(doc.text, marker, rules),
+            "level": level, "start": marker.start, "head_end": _head_end(doc.text, marker, rules),
+            "head": doc.text[_head_start(doc.text, marker):_head_end(doc.text, marker, rules)],
             "parent": parent, "program": program, "rule": f"measures.{style}",
             "paragraph": marker.paragraph, "clause": marker.rule.where == "clause_start",
         })
@@ -106,18 +107,23 @@ def _ordinal(numeral: str) -> int:
     return int(numeral) if numeral.isdigit() else int(read_chinese(numeral))
 
 
-def _head(text: str, marker: _Marker, rules: MeasureRules) -> str:
-    """The text right after the marker up to the first stop mark, at most head_length chars."""
-    start = _SKIP_AFTER_MARKER.match(text, marker.end).end()
+def _head_start(text: str, marker: _Marker) -> int:
+    """Where the head begins: right after the marker and any punctuation after it."""
+    return _SKIP_AFTER_MARKER.match(text, marker.end).end()
+
+
+def _head_end(text: str, marker: _Marker, rules: MeasureRules) -> int:
+    """The head runs to the first stop mark, at most head_length characters, within its line."""
+    start = _head_start(text, marker)
     line_end = text.find("\n", start)
     limit = min(start + rules.head_length, len(text) if line_end < 0 else line_end)
-    head = text[start:limit]
-    stop = regex.search(f"[{regex.escape(rules.head_stops)}]", head)
-    return head[: stop.start()] if stop else head
+    stop = regex.compile(f"[{regex.escape(rules.head_stops)}]").search(text, start, limit)
+    return stop.start() if stop else limit
 
 
 def _list_program(doc: Document, marker: _Marker, parent: dict | None, programs: Programs):
-    """The program named in the heading a new list sits under, else the parent's program."""
+    """The program named in the heading a new list sits under: the paragraph's opening for an
+    inline list, else a heading paragraph just before it, else the parent measure's head."""
     paragraph = doc.paragraphs[marker.paragraph]
     if marker.start > paragraph.start:  # inline list: the heading is the paragraph's opening
         named = programs.named_in(paragraph.start, marker.start)
@@ -133,7 +139,9 @@ def _list_program(doc: Document, marker: _Marker, parent: dict | None, programs:
                 if named:
                     return named
                 break
-    return parent["program"] if parent else None
+    if parent:
+        return programs.named_in(parent["start"], parent["head_end"]) or parent["program"]
+    return None
 
 
 def _is_heading(text: str) -> bool:

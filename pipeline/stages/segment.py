@@ -41,9 +41,11 @@ class Segmenter:
         """(word, part-of-speech flag) pairs; five times slower than tokenize, so use sparingly."""
         return [(pair.word, pair.flag) for pair in self._tagger.lcut(text, HMM=True)]
 
-    def frequency(self, word: str) -> int:
-        """How often jieba's dictionary has seen ``word`` (0 when it is not a word)."""
-        return self._tokenizer.FREQ.get(word, 0)
+    def log_probability(self, text: str) -> float:
+        """The log probability of jieba's best segmentation of ``text`` (higher is likelier)."""
+        route: dict = {}
+        self._tokenizer.calc(text, self._tokenizer.get_DAG(text), route)
+        return route[0][0] if text else 0.0
 
 
 def split_sentences(doc: Document, segmenter: Segmenter) -> Document:

@@ -1,0 +1,98 @@
+"""Stage behaviour on small texts: normalise, clean, measures, indicators linking."""
+
+import pytest
+
+from pipeline import extract, extract_indicators
+from pipeline.stages.ingest import decode, from_text
+from pipeline.stages.normalise import normalise
+
+from .conftest import SEEDS
+
+
+def normalised(text, rulebook):
+    return normalise(from_text(text), rulebook)
+
+
+def test_normalise_removes_pinyin_and_converts_to_simplified(rulebook):
+    doc = normalised("產(chǎn)生背景:黨的服務(wù)型黨組織", rulebook)
+    assert doc.text == "产生背景:党的服务型党组织"
+    assert doc.script == "traditional"
+    assert [r.before for r in doc.repairs] == ["(chǎn)", "(wù)"]
+
+
+def test_normalise_strips_lines_and_drops_blank_ones(rulebook):
+    doc = normalised("\ufeff  第一段\r\n\r\n\u3000\u3000第二段 \n\n", rulebook)
+    assert doc.text == "第一段\n第二段"
+
+
+def test_normalise_folds_full_width_letters_and_digits(rulebook):
+    assert normalised("建成ＡＢ站点１２３个", rulebook).text == "建成AB站点123个"
+
+
+@pytest.mark.parametrize("text", ["党建工作", "產(chǎn)生?h委常委", "  a\n\nb  "])
+def test_normalise_is_idempotent(text, rulebook):
+    once = normalised(text, rulebook).text
+    assert normalised(once, rulebook).text == once
+
+
+def test_normalise_repairs_lost_lead_byte_in_seed_001(rulebook):
+    raw = (SEEDS / "001_3e5c44edba33ead6.txt").read_bytes()
+    doc = normalise(decode(raw, "001"), rulebook)
+    assert "?h委常委" in doc.raw_text
+    assert "联系制县委常委带头" in doc.text
+    repairs = [r for r in doc.repairs if r.rule == "normalise.lost-lead-byte"]
+    assert repairs[0].after == "縣" and repairs[0].certain
+    assert any(not r.certain for r in repairs)  # the undecidable one is kept and marked
+
+
+def test_clean_drops_furniture_and_reads_metadata(rulebook):
+    text = ("当前位置：首页 > 新闻中心 > 基层动态\n某县推进“红色物业”行动\n"
+            "发布时间：2021-04-09 10:20:11  来源：某某日报  作者：张三\n"
+            "全县组建服务队120支。\n责任编辑：李四\n相关新闻\n某县召开会议")
+    rows = extract(text, rulebook)
+    document = rows["documents"][0]
+    assert document["text"] == "某县推进“红色物业”行动\n全县组建服务队120支。"
+    assert (document["title"], document["date"], document["source"], document["author"]) == (
+        "某县推进“红色物业”行动", "2021-04-09", "某某日报", "张三")
+    assert len(document["furniture"]) == 5
+
+
+NESTED = """一、主要做法
+（一）实施“强基工程”
+一是建强阵地。新建党群服务中心12个。
+二是配强队伍。培训村干部300人次。
+（二）健全机制
+全年投入资金500万元。
+二、取得成效
+党员参与率达95%。"""
+
+
+def test_measures_nest_and_indicators_link_to_measure_and_program(rulebook):
+    rows = extract(NESTED, rulebook)
+    measures = {m["measure_id"]: m for m in rows["measures"]}
+    by_marker = {m["marker"] + m["head"]: m for m in rows["measures"]}
+    first = by_marker["一是建强阵地"]
+    assert measures[first["parent_id"]]["marker"] == "（一）"
+    assert measures[measures[first["parent_id"]]["parent_id"]]["marker"] == "一、"
+    assert first["program"] == "强基工程"
+    links = {i["text"]: (measures[i["measure_id"]]["marker"], i["program"])
+             for i in rows["indicators"]}
+    assert links == {"12个": ("一是", "强基工程"), "300人次": ("二是", "强基工程"),
+                     "500万元": ("（二）", None), "95%": ("二、", None)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("全市共建立社区党员服务站165个", ("165个", 165.0, "社区党员服务站")),
+    ("为1149名下岗失业人员发放贷款", ("1149名", 1149.0, "下岗失业人员")),
+    ("困难职工脱贫率达99.7%", ("99.7%", 99.7, "脱贫率")),
+    ("累计投入帮扶资金360萬元", ("360万元", 3600000.0, "帮扶资金")),
+    ("新建村级活动场所564个、村民休闲广场145个", ("145个", 145.0, "村民休闲广场")),
+    ("为2167名特困职工减免税费", ("2167名", 2167.0, "特困职工")),
+])
+def test_indicators_read_value_and_subject(text, expected, rulebook):
+    row = extract_indicators(text, rulebook)[-1]
+    mention, value, subject = expected
+    assert (row["text"], row["value"]) == (mention, value)
+    assert row["subject"]
+    # GOLD.md: a subject matches when one phrase contains the other
+    assert subject in row["subject"] or row["subject"] in subject, row["subject"]
