@@ -47,9 +47,9 @@ class OffsetMap:
 
     def then(self, later: OffsetMap) -> OffsetMap:
         """Compose: ``later`` maps a text derived from this map's derived text."""
-        if len(later) == 0:
-            empty = np.zeros(0, dtype=np.int64)
-            return OffsetMap(empty, empty, self.source_length)
+        if len(later) == 0 or len(self) == 0:  # nothing to point at, or nothing derived
+            nowhere = np.zeros(len(later), dtype=np.int64)
+            return OffsetMap(nowhere, nowhere, self.source_length)
         return OffsetMap(self.starts[later.starts], self.ends[later.ends - 1], self.source_length)
 
 
