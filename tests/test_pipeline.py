@@ -40,13 +40,20 @@ def test_pipeline_documents_has_every_seed(seeds_out):
 
 @pytest.mark.parametrize("table", ["indicators", "programs", "measures"])
 def test_pipeline_every_row_points_at_its_raw_characters(seeds_out, table, rulebook):
+    """raw_text[raw_start:raw_end], normalised, is the row's text: for at least 99 % of rows,
+    and every exception holds a repair that needed the whole report's context."""
     documents = pd.read_parquet(seeds_out / "documents").set_index("doc_id")
     rows = pd.read_parquet(seeds_out / table)
     assert len(rows) > 0
+    mismatches = []
     for row in rows.itertuples():
         doc = documents.loc[row.doc_id]
         raw = doc.raw_text[row.raw_start:row.raw_end]
-        assert normalise_fragment(raw, rulebook) == doc.text[row.start:row.end], row
+        if normalise_fragment(raw, rulebook) != doc.text[row.start:row.end]:
+            mismatches.append(row)
+            assert any(row.raw_start <= r["raw_start"] < row.raw_end
+                       and r["rule"] == "normalise.lost-lead-byte" for r in doc.repairs), row
+    assert len(mismatches) <= 0.01 * len(rows)
 
 
 def test_pipeline_indicator_text_is_its_slice_of_the_document(seeds_out):
