@@ -17,8 +17,14 @@ from pipeline.rulebook import Rulebook, RuleError
 from pipeline.stages.ingest import from_text
 
 __all__ = [
-    "Number", "Rulebook", "RuleError", "extract", "extract_indicators", "find_numbers",
-    "process", "read_number",
+    "Number",
+    "RuleError",
+    "Rulebook",
+    "extract",
+    "extract_indicators",
+    "find_numbers",
+    "process",
+    "read_number",
 ]
 
 

@@ -7,8 +7,8 @@ Offsets are half-open ``[start, end)`` everywhere, as in Python slices.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 

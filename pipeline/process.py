@@ -8,10 +8,10 @@ runner may run documents in any process, in any order.
 
 from __future__ import annotations
 
+from pipeline.document import Document
 from pipeline.rulebook import Rulebook
 from pipeline.stages.clean import strip_furniture
 from pipeline.stages.indicators import find_indicators
-from pipeline.document import Document
 from pipeline.stages.ingest import decode
 from pipeline.stages.measures import find_measures
 from pipeline.stages.normalise import normalise

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import regex
 import yaml
@@ -108,6 +108,7 @@ class TitleRule(Strict):
 class MetadataRules(Strict):
     title: TitleRule
     head_lines: int = Field(ge=1)
+    tail_lines: int = Field(ge=1)
     date: list[MetadataRule]
     source: list[MetadataRule]
     author: list[MetadataRule]
@@ -247,12 +248,12 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list:
 
 class _Lined(dict):
     line = 0
-    lines: dict = {}
+    lines: ClassVar[dict] = {}
 
 
 class _LinedList(list):
     line = 0
-    lines: dict = {}
+    lines: ClassVar[dict] = {}
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

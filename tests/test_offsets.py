@@ -37,7 +37,7 @@ def test_offsets_apply_edits_gives_the_edited_text_and_a_map_of_its_length(case)
 @given(text_and_edits())
 def test_offsets_map_is_monotone_and_in_bounds(case):
     text, edits = case
-    new, mapping = apply_edits(text, edits)
+    _new, mapping = apply_edits(text, edits)
     for start, end in zip(mapping.starts, mapping.ends, strict=True):
         assert 0 <= start <= end <= len(text)
         assert start < end or not text  # only an empty source leaves nothing to point at

@@ -62,7 +62,7 @@ def read_metadata(furniture: list[str], body: list[str], rules: MetadataRules) -
     places = {
         "furniture": furniture,
         "head": body[: rules.head_lines],
-        "tail": body[-1:],
+        "tail": body[-rules.tail_lines:],
     }
     return Metadata(
         title=_title(body, rules),

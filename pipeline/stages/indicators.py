@@ -22,10 +22,11 @@ _SHORT_ASIDE = regex.compile(r"[(（][^()（）]{1,4}[)）]")
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
 # Words that link a subject to its number (脱贫率达99.7%, 年产值可达6000余万元).
-LINKING_WORDS = frozenset(
-    "达 达到 可达 可 将 为 是 占 约 计 共 共计 累计 合计 总计 已 已经 均 都 超 超过 逾 近 将近 接近 "
-    "突破 增至 增加到 提高到 提升到 上升到 增长 分别 有 各 仅 就 也 还".split()
-)
+LINKING_WORDS = frozenset([
+    "达", "达到", "可达", "可", "将", "为", "是", "占", "约", "计", "共", "共计", "累计", "合计",
+    "总计", "已", "已经", "均", "都", "超", "超过", "逾", "近", "将近", "接近", "突破", "增至",
+    "增加到", "提高到", "提升到", "上升到", "增长", "分别", "有", "各", "仅", "就", "也", "还",
+])
 NOMINAL_FLAGS = ("n", "vn", "an", "j", "b", "l", "nz", "ng", "f", "s")
 
 
@@ -98,14 +99,15 @@ def _sentence_indicators(sentence: Sentence, rules, units, vetoed):
             "kind": kind, "value": value, "unit": unit, "qualifier": qualifier,
             "text": text[span_start:span_end],
             "start": sentence.start + span_start, "end": sentence.start + span_end,
-            "rule": f"indicators.{kind}", "value_high": high,
+            "rule": f"indicators.{'percentage-points' if number.kind == 'points' else kind}",
+            "value_high": high,
         }
 
 
 def _unit_after(number: Number, text: str, units: list[_Unit], rules: IndicatorRules):
     """(unit, kind, value, end of unit) when a unit follows the number, else None."""
-    if number.kind in ("percent", "points"):
-        return ("%" if number.kind == "percent" else "百分点"), "percent", number.value, number.end
+    if number.kind in ("percent", "points"):  # GOLD.md: a percentage's unit is always %
+        return "%", "percent", number.value, number.end
     if number.kind != "number":
         return None
     if number.chinese and not number.has_magnitude and rules.require_magnitude_for_chinese:
@@ -123,9 +125,10 @@ def _qualify(number: Number, text: str, unit_end: int, rules: IndicatorRules):
     before = after = None
     for qualifier, words in rules.qualifiers.before.items():
         for word in sorted(words, key=len, reverse=True):
-            if text.endswith(word, 0, number.start):
-                if before is None or len(word) > number.start - span_start:
-                    before, span_start = qualifier, number.start - len(word)
+            if text.endswith(word, 0, number.start) and (
+                before is None or len(word) > number.start - span_start
+            ):
+                before, span_start = qualifier, number.start - len(word)
     tail = unit_end + (1 if text[unit_end:unit_end + 1] == " " else 0)
     for qualifier, words in rules.qualifiers.after.items():
         for word in words:
@@ -170,9 +173,11 @@ def _plain(fragment: str) -> str:
 def _phrase_after(after: str, segmenter: Segmenter) -> str | None:
     """The noun phrase a pre-nominal quantifier introduces: 1149名[自主创业的下岗失业人员]."""
     tagged = segmenter.tag(after.lstrip("的 "))
-    if not tagged or not _nominal(tagged[0][1]):
-        if not (len(tagged) > 1 and tagged[0][1].startswith(("v", "a", "d")) and _nominal(tagged[1][1])):
-            return None
+    opens_with_noun = bool(tagged) and _nominal(tagged[0][1])
+    modified_noun = (len(tagged) > 1 and tagged[0][1].startswith(("v", "a", "d"))
+                     and _nominal(tagged[1][1]))
+    if not (opens_with_noun or modified_noun):
+        return None
     words: list[str] = []
     head = 0
     for word, flag in tagged:

@@ -8,6 +8,7 @@ lines dropped, and ``to_raw`` mapping every character back to ``raw_text``.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import regex
@@ -167,7 +168,7 @@ def _to_simplified(doc: Document, converter) -> tuple[Document, str]:
         if converted == line:
             continue
         if len(converted) == len(line):
-            for offset, (before, after) in enumerate(zip(line, converted)):
+            for offset, (before, after) in enumerate(zip(line, converted, strict=False)):
                 if before != after:
                     changed += 1
                     edits.append(Edit(match.start() + offset, match.start() + offset + 1, after))
@@ -195,7 +196,7 @@ def _strip_lines_edits(text: str) -> list[Edit]:
     if not kept:
         return [Edit(0, len(text), "")] if text else []
     edits = [Edit(0, kept[0][0], "")] if kept[0][0] else []
-    for (_, end), (next_start, _) in zip(kept, kept[1:]):
+    for (_, end), (next_start, _) in itertools.pairwise(kept):
         line_break = text.index("\n", end)
         if line_break > end:
             edits.append(Edit(end, line_break, ""))
