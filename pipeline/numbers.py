@@ -130,10 +130,10 @@ def _read_chinese(match: regex.Match, groups: dict, text: str) -> Number | None:
     if lone_magnitude:
         leads_in = start > 0 and text[start - 1] in LONE_MAGNITUDE_LEADS
         if not (prefix or approximate or leads_in):
-            return _without_prefix(match, groups, text) if prefix else None
+            return _without_prefix(match, text) if prefix else None
     elif prefix:
         # 上 in 上三年 or 数 in 数一数 is not part of a number: drop the prefix.
-        return _without_prefix(match, groups, text)
+        return _without_prefix(match, text)
     qualifier = PREFIXES.get(prefix) if prefix else None
     if approximate:
         qualifier = qualifier or APPROXIMATE[approximate]
@@ -143,7 +143,7 @@ def _read_chinese(match: regex.Match, groups: dict, text: str) -> Number | None:
                   qualifier=qualifier, chinese=True, has_magnitude=has_magnitude)
 
 
-def _without_prefix(match: regex.Match, groups: dict, text: str) -> Number | None:
+def _without_prefix(match: regex.Match, text: str) -> Number | None:
     again = _NUMBER.match(text, match.start() + 1, match.end())
     return _read(again, text) if again and again.end() == match.end() else None
 

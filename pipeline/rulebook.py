@@ -47,7 +47,7 @@ def _compile(pattern: str) -> regex.Pattern:
 class PatternRule(Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     pattern: str
-    examples: list[Any] = []
+    examples: list[str] = []
     not_: list[str] = Field(default=[], alias="not")
 
     @field_validator("pattern")
@@ -74,13 +74,10 @@ class NormaliseRules(Strict):
     deletions: list[DeletionRule]
 
 
-class BoilerplateRule(PatternRule):
-    examples: list[str] = []
-
 
 class BoilerplateRules(Strict):
-    line: list[BoilerplateRule]
-    cut_from: list[BoilerplateRule]
+    line: list[PatternRule]
+    cut_from: list[PatternRule]
 
 
 Scope = Literal["furniture", "head", "tail"]
@@ -88,7 +85,6 @@ Scope = Literal["furniture", "head", "tail"]
 
 class MetadataRule(PatternRule):
     scope: list[Scope]
-    examples: list[str] = []
     year_in_line: str | None = None
 
     @field_validator("year_in_line")
@@ -136,13 +132,10 @@ class UnquotedRule(Strict):
     generic_names: list[str]
 
 
-class ExclusionRule(PatternRule):
-    examples: list[str] = []
-
 
 class ProgramRules(Strict):
     program_words: list[str] = Field(min_length=1)
-    not_inside: list[ExclusionRule] = []
+    not_inside: list[PatternRule] = []
     quotes: list[tuple[str, str]]
     max_quoted_length: int = Field(ge=2)
     unquoted: UnquotedRule
@@ -159,7 +152,6 @@ class ProgramRules(Strict):
 
 class MarkerRule(PatternRule):
     where: Literal["paragraph_start", "clause_start"]
-    examples: list[str] = []
 
     @field_validator("pattern")
     @classmethod
@@ -190,9 +182,6 @@ class QualifierLexicon(Strict):
     after: dict[Qualifier, list[str]]
 
 
-class VetoRule(PatternRule):
-    examples: list[str] = []
-
 
 class ExpectedIndicator(Strict):
     text: str
@@ -211,7 +200,7 @@ class IndicatorRules(Strict):
     units: UnitLexicon
     require_magnitude_for_chinese: bool
     qualifiers: QualifierLexicon
-    vetoes: list[VetoRule]
+    vetoes: list[PatternRule]
     examples: list[IndicatorExample] = []
 
 

@@ -67,8 +67,8 @@ def read_metadata(furniture: list[str], body: list[str], rules: MetadataRules) -
     return Metadata(
         title=_title(body, rules),
         date=_first(rules.date, places, _iso_date),
-        source=_first(rules.source, places, lambda m, r, line: _clean(m.group("source"))),
-        author=_first(rules.author, places, lambda m, r, line: _clean(m.group("author"))),
+        source=_first(rules.source, places, _named("source")),
+        author=_first(rules.author, places, _named("author")),
     )
 
 
@@ -98,6 +98,11 @@ def _first(rules: list[MetadataRule], places: dict[str, list[str]], read) -> str
                     if value:
                         return value
     return None
+
+
+def _named(group: str):
+    """A reader that takes one named group of a match, tidied."""
+    return lambda match, rule, line: _clean(match.group(group))
 
 
 def _iso_date(match: regex.Match, rule: MetadataRule, line: str) -> str | None:
