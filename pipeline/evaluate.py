@@ -130,16 +130,17 @@ def _score_indicators(gold: dict, found: pd.DataFrame, scores: Scores) -> None:
             tally.false_hits += 1
             scores.details.append(f"{doc}: false hit {row.text} ({row.value:g} {row.unit})")
             continue
-        candidates.sort(key=lambda g: (g["optional"], not _same_subject(g["subject"], row.subject)))
+        candidates.sort(key=lambda g: (g["optional"], not same_subject(g["subject"], row.subject)))
         match = candidates[0]
         unmatched.remove(match)
         if not match["optional"]:
             tally.hits += 1
-            scores.shares["subject"].add(_same_subject(match["subject"], row.subject))
+            scores.shares["subject"].add(same_subject(match["subject"], row.subject))
             scores.shares["qualifier"].add(match["qualifier"] == _none(row.qualifier))
-            if not _same_subject(match["subject"], row.subject):
+            if not same_subject(match["subject"], row.subject):
                 scores.details.append(
-                    f"{doc}: subject of {row.text}: {row.subject!r}, gold {match['subject']!r}")
+                    f"{doc}: subject of {row.text}: {row.subject!r}, gold {match['subject']!r}"
+                    f" in …{_context(row)}…")
             if match["qualifier"] != _none(row.qualifier):
                 scores.details.append(
                     f"{doc}: qualifier of {row.text}: {row.qualifier}, gold {match['qualifier']}")
@@ -148,11 +149,17 @@ def _score_indicators(gold: dict, found: pd.DataFrame, scores: Scores) -> None:
         scores.details.append(f"{doc}: missed {missed['text']} ({missed['value']:g} {missed['unit']})")
 
 
+def _context(row) -> str:
+    """The words around a mention, so a wrong subject can be judged without opening the file."""
+    at = row.sentence.find(row.text)
+    return row.sentence[max(at - 24, 0):at + len(row.text) + 12] if at >= 0 else row.sentence[:40]
+
+
 def _none(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
-def _same_subject(gold: str | None, found: str | None) -> bool:
+def same_subject(gold: str | None, found: str | None) -> bool:
     gold, found = _plain(gold), _plain(_none(found))
     return bool(gold and found) and (gold in found or found in gold)
 

@@ -196,11 +196,25 @@ class IndicatorExample(Strict):
     expect: list[ExpectedIndicator]
 
 
+class SubjectExample(Strict):
+    text: str
+    expect: list[str | None]
+
+
+class SubjectRules(Strict):
+    before_first: list[Kind]
+    linking_words: list[str]
+    suffixes: list[str]
+    skip_before: list[PatternRule]
+    examples: list[SubjectExample] = []
+
+
 class IndicatorRules(Strict):
     units: UnitLexicon
     require_magnitude_for_chinese: bool
     qualifiers: QualifierLexicon
     vetoes: list[PatternRule]
+    subjects: SubjectRules
     examples: list[IndicatorExample] = []
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from pipeline import extract
+from pipeline.evaluate import same_subject
 from pipeline.rulebook import Rulebook
 from pipeline.stages.indicators import extract_from_text
 
@@ -77,3 +78,24 @@ def test_indicators_example(example, rulebook):
     found = extract_from_text(example.text, rulebook.indicators, rulebook.segmenter)
     expected = [(e.text, e.kind, e.value, e.unit, e.qualifier) for e in example.expect]
     assert [(f["text"], f["kind"], f["value"], f["unit"], f["qualifier"]) for f in found] == expected
+
+
+SKIPS = RULES.indicators.subjects.skip_before
+
+
+@pytest.mark.parametrize(("rule", "text"), cases(SKIPS))
+def test_subject_skip_strips_its_example(rule, text):
+    assert rule.regex.search(text)
+
+
+@pytest.mark.parametrize(("rule", "text"), cases(SKIPS, "not_"))
+def test_subject_skip_leaves_its_counter_example(rule, text):
+    assert not any(r.regex.search(text) for r in SKIPS)
+
+
+@pytest.mark.parametrize("example", RULES.indicators.subjects.examples, ids=lambda e: e.text[:20])
+def test_subject_example(example, rulebook):
+    found = extract_from_text(example.text, rulebook.indicators, rulebook.segmenter)
+    subjects = [f["subject"] for f in found]
+    assert len(subjects) == len(example.expect)
+    assert all(map(same_subject, example.expect, subjects)), subjects

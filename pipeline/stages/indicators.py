@@ -13,7 +13,7 @@ import regex
 
 from pipeline.document import Document, Sentence
 from pipeline.numbers import Number, find_numbers
-from pipeline.rulebook import RULE_TIMEOUT_SECONDS, IndicatorRules
+from pipeline.rulebook import RULE_TIMEOUT_SECONDS, IndicatorRules, SubjectRules
 from pipeline.stages.segment import Segmenter
 from pipeline.tables import IndicatorRow, MeasureRow
 
@@ -21,13 +21,10 @@ _CLAUSE_BREAK = regex.compile(r"[，,、；;：:。！？!?\n]")
 _SHORT_ASIDE = regex.compile(r"[(（][^()（）]{1,4}[)）]")
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
-# Words that link a subject to its number (脱贫率达99.7%, 年产值可达6000余万元).
-LINKING_WORDS = frozenset([
-    "达", "达到", "可达", "可", "将", "为", "是", "占", "约", "计", "共", "共计", "累计", "合计",
-    "总计", "已", "已经", "均", "都", "超", "超过", "逾", "近", "将近", "接近", "突破", "增至",
-    "增加到", "提高到", "提升到", "上升到", "增长", "分别", "有", "各", "仅", "就", "也", "还",
-])
 NOMINAL_FLAGS = ("n", "vn", "an", "j", "b", "l", "nz", "ng", "f", "s")
+# Tags of words a one-character head (率, 员, 类) never attaches to: numerals, classifiers,
+# punctuation, particles, prepositions, conjunctions, adverbs.
+UNATTACHABLE_FLAGS = ("m", "q", "x", "u", "p", "c", "d", "e", "y", "o", "w")
 
 
 @dataclass(frozen=True)
@@ -46,11 +43,10 @@ def find_indicators(
     vetoed = _veto_spans(doc.text, rules)
     rows: list[IndicatorRow] = []
     for sentence in doc.sentences:
-        for found in _sentence_indicators(sentence, rules, units, vetoed):
+        for found in _sentence_indicators(sentence, rules, units, vetoed, segmenter):
             measure = _innermost(measures, found["start"])
             rows.append(IndicatorRow(
                 indicator_id=f"{doc.doc_id}-i{len(rows) + 1}",
-                subject=find_subject(sentence, found["start"], found["end"], segmenter),
                 sentence=sentence.text, sentence_id=sentence.sentence_id,
                 measure_id=measure.measure_id if measure else None,
                 program=measure.program if measure else None,
@@ -59,14 +55,11 @@ def find_indicators(
     return rows
 
 
-def extract_from_text(text: str, rules: IndicatorRules, segmenter: Segmenter):
+def extract_from_text(text: str, rules: IndicatorRules, segmenter: Segmenter) -> list[dict]:
     """Indicators of a bare string, for notebooks and rule examples."""
     sentence = Sentence(0, 0, 0, len(text), text)
-    units = _unit_lexicon(rules)
-    return [
-        {**found, "subject": find_subject(sentence, found["start"], found["end"], segmenter)}
-        for found in _sentence_indicators(sentence, rules, units, _veto_spans(text, rules))
-    ]
+    return list(_sentence_indicators(sentence, rules, _unit_lexicon(rules), _veto_spans(text, rules),
+                                     segmenter))
 
 
 def _unit_lexicon(rules: IndicatorRules) -> list[_Unit]:
@@ -83,8 +76,10 @@ def _veto_spans(text: str, rules: IndicatorRules) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _sentence_indicators(sentence: Sentence, rules, units, vetoed):
+def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
+    """The sentence's indicators; an item with no subject of its own shares the previous one's."""
     text = sentence.text
+    subjects: dict[str | None, str | None] = {}  # the latest subject per kind, and of any kind
     for number in find_numbers(text):
         start, end = sentence.start + number.start, sentence.start + number.end
         if any(s < end and start < e for s, e in vetoed):
@@ -95,8 +90,11 @@ def _sentence_indicators(sentence: Sentence, rules, units, vetoed):
         unit, kind, value, unit_end = reading
         qualifier, span_start, span_end = _qualify(number, text, unit_end, rules)
         high = number.high * (value / number.value) if number.high and number.value else None
+        subject = find_subject(text, span_start, span_end, kind, rules.subjects, segmenter)
+        subject = subject or subjects.get(kind) or subjects.get(None)
+        subjects[kind] = subjects[None] = subject
         yield {
-            "kind": kind, "value": value, "unit": unit, "qualifier": qualifier,
+            "kind": kind, "value": value, "unit": unit, "qualifier": qualifier, "subject": subject,
             "text": text[span_start:span_end],
             "start": sentence.start + span_start, "end": sentence.start + span_end,
             "rule": f"indicators.{'percentage-points' if number.kind == 'points' else kind}",
@@ -142,25 +140,25 @@ def _innermost(measures: list[MeasureRow], position: int) -> MeasureRow | None:
     return max(containing, key=lambda m: m.level) if containing else None
 
 
-def find_subject(sentence: Sentence, start: int, end: int, segmenter: Segmenter) -> str | None:
-    """The shortest phrase of the sentence that names what the number counts or measures.
+def find_subject(
+    text: str, start: int, end: int, kind: str, rules: SubjectRules, segmenter: Segmenter
+) -> str | None:
+    """The shortest phrase of the sentence ``text`` that names what ``text[start:end]`` measures.
 
-    A number followed directly by a noun phrase (1149名下岗失业人员) measures that
-    phrase; otherwise it measures the noun phrase before it (助民服务队723支).
+    A count followed directly by a noun phrase (1149名下岗失业人员) measures that
+    phrase; otherwise, and first for money and shares, the noun phrase before it
+    (助民服务队723支, 脱贫率达99.7%).
     """
-    text = sentence.text
-    local_start, local_end = start - sentence.start, end - sentence.start
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, local_start)), default=0)
-    next_break = _CLAUSE_BREAK.search(text, local_end)
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    next_break = _CLAUSE_BREAK.search(text, end)
     clause_end = next_break.start() if next_break else len(text)
-    before = _plain(text[clause_start:local_start])
-    after = _plain(text[local_end:clause_end])
-    following = _phrase_after(after, segmenter)
-    if following:
-        return following
-    preceding = _phrase_before(before, segmenter)
-    if preceding:
-        return preceding
+    before = _skip_change(_plain(text[clause_start:start]), rules)
+    after = _plain(text[end:clause_end])
+    following = lambda: _phrase_after(after, rules, segmenter)  # noqa: E731
+    preceding = lambda: _phrase_before(before, rules, segmenter)  # noqa: E731
+    for phrase in (preceding, following) if kind in rules.before_first else (following, preceding):
+        if found := phrase():
+            return found
     fallback = regex.split(r"[\d.]", after, maxsplit=1)[0].strip()
     return fallback[:SUBJECT_MAX_LENGTH] or None
 
@@ -170,9 +168,32 @@ def _plain(fragment: str) -> str:
     return _QUOTE_MARKS.sub("", _SHORT_ASIDE.sub("", fragment)).strip()
 
 
-def _phrase_after(after: str, segmenter: Segmenter) -> str | None:
+def _skip_change(before: str, rules: SubjectRules) -> str:
+    """``before`` without the change and its origin that stand between subject and number."""
+    while True:
+        for rule in rules.skip_before:
+            match = rule.regex.search(before, timeout=RULE_TIMEOUT_SECONDS)
+            if match and match.start() < match.end():
+                before = before[:match.start()].rstrip()
+                break
+        else:
+            return before
+
+
+def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple[str, str]]:
+    """POS-tagged words, a one-character head joined to the word before it (收缴+率)."""
+    tagged: list[tuple[str, str]] = []
+    for word, flag in segmenter.tag(fragment):
+        if (word in rules.suffixes and tagged and tagged[-1][0] != "的"
+                and not tagged[-1][1].startswith(UNATTACHABLE_FLAGS)):
+            word, flag = tagged.pop()[0] + word, "n"
+        tagged.append((word, flag))
+    return tagged
+
+
+def _phrase_after(after: str, rules: SubjectRules, segmenter: Segmenter) -> str | None:
     """The noun phrase a pre-nominal quantifier introduces: 1149名[自主创业的下岗失业人员]."""
-    tagged = segmenter.tag(after.lstrip("的 "))
+    tagged = _tag(after.lstrip("的 "), rules, segmenter)
     opens_with_noun = bool(tagged) and _nominal(tagged[0][1])
     modified_noun = (len(tagged) > 1 and tagged[0][1].startswith(("v", "a", "d"))
                      and _nominal(tagged[1][1]))
@@ -189,11 +210,14 @@ def _phrase_after(after: str, segmenter: Segmenter) -> str | None:
     return _shortest(words[:head])
 
 
-def _phrase_before(before: str, segmenter: Segmenter) -> str | None:
+def _phrase_before(before: str, rules: SubjectRules, segmenter: Segmenter) -> str | None:
     """The noun phrase right before the number, linking words (达, 为, 共) skipped."""
-    tagged = segmenter.tag(before)
-    while tagged and tagged[-1][0] in LINKING_WORDS | {"的"}:
+    tagged = _tag(before, rules, segmenter)
+    skipped = {*rules.linking_words, "的"}
+    while tagged and tagged[-1][0] in skipped:
         tagged.pop()
+    if len(tagged) > 1 and tagged[-1][1] == "v" and _nominal(tagged[-2][1]):
+        tagged[-1] = (tagged[-1][0], "vn")  # a verb closing a noun compound names it: 经济+收入
     words: list[str] = []
     for word, flag in reversed(tagged):
         if word == "的" or not (_nominal(flag) or (words and flag.startswith("a"))):
