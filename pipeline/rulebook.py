@@ -203,6 +203,8 @@ class SubjectExample(Strict):
 
 class SubjectRules(Strict):
     before_first: list[Kind]
+    after_de_first: list[Kind]
+    scope_words: list[str]
     linking_words: list[str]
     suffixes: list[str]
     skip_before: list[PatternRule]

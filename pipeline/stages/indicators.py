@@ -156,7 +156,8 @@ def find_subject(
     after = _plain(text[end:clause_end])
     following = lambda: _phrase_after(after, rules, segmenter)  # noqa: E731
     preceding = lambda: _phrase_before(before, rules, segmenter)  # noqa: E731
-    for phrase in (preceding, following) if kind in rules.before_first else (following, preceding):
+    after_first = kind not in rules.before_first or (kind in rules.after_de_first and after[:1] == "的")
+    for phrase in (following, preceding) if after_first else (preceding, following):
         if found := phrase():
             return found
     fallback = regex.split(r"[\d.]", after, maxsplit=1)[0].strip()
@@ -181,12 +182,18 @@ def _skip_change(before: str, rules: SubjectRules) -> str:
 
 
 def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple[str, str]]:
-    """POS-tagged words, a one-character head joined to the word before it (收缴+率)."""
+    """POS-tagged words, a one-character head joined to the word before it (收缴+率).
+
+    Scope words are tagged as pronouns (r), which no subject phrase crosses.
+    """
     tagged: list[tuple[str, str]] = []
     for word, flag in segmenter.tag(fragment):
-        if (word in rules.suffixes and tagged and tagged[-1][0] != "的"
-                and not tagged[-1][1].startswith(UNATTACHABLE_FLAGS)):
-            word, flag = tagged.pop()[0] + word, "n"
+        if word in rules.scope_words:
+            flag = "r"
+        elif word in rules.suffixes:
+            flag = "n"
+            if tagged and tagged[-1][0] != "的" and not tagged[-1][1].startswith(UNATTACHABLE_FLAGS):
+                word = tagged.pop()[0] + word
         tagged.append((word, flag))
     return tagged
 
@@ -195,7 +202,7 @@ def _phrase_after(after: str, rules: SubjectRules, segmenter: Segmenter) -> str 
     """The noun phrase a pre-nominal quantifier introduces: 1149名[自主创业的下岗失业人员]."""
     tagged = _tag(after.lstrip("的 "), rules, segmenter)
     opens_with_noun = bool(tagged) and _nominal(tagged[0][1])
-    modified_noun = (len(tagged) > 1 and tagged[0][1].startswith(("v", "a", "d"))
+    modified_noun = (len(tagged) > 1 and tagged[0][1].startswith(("v", "a", "d", "i", "b"))
                      and _nominal(tagged[1][1]))
     if not (opens_with_noun or modified_noun):
         return None
