@@ -1,6 +1,7 @@
 """The stage chain: one document's bytes in, its rows for every table out.
 
-    bytes ─ decode ─ normalise ─ strip_furniture ─ split_sentences ─ programs, measures, indicators
+    bytes ─ decode ─ normalise ─ strip_furniture ─ split_sentences ─ programs
+          ─ (program names into jieba) tokenize_sentences ─ measures, indicators
 
 Each stage is a pure function of the document and the rulebook, so the batch
 runner may run documents in any process, in any order.
@@ -16,7 +17,7 @@ from pipeline.stages.ingest import decode
 from pipeline.stages.measures import find_measures
 from pipeline.stages.normalise import normalise
 from pipeline.stages.programs import find_programs
-from pipeline.stages.segment import split_sentences
+from pipeline.stages.segment import split_sentences, tokenize_sentences
 from pipeline.tables import DocumentTables
 
 
@@ -29,8 +30,10 @@ def process_document(doc: Document, rulebook: Rulebook) -> DocumentTables:
     """Run every stage after decoding over a document."""
     doc = normalise(doc, rulebook)
     doc = strip_furniture(doc, rulebook)
-    doc = split_sentences(doc, rulebook.segmenter)
+    doc = split_sentences(doc)
     programs = find_programs(doc, rulebook.programs, rulebook.segmenter)
-    measures = find_measures(doc, rulebook.measures, programs)
-    indicators = find_indicators(doc, rulebook.indicators, rulebook.segmenter, measures)
+    with rulebook.segmenter.words_added(programs.words()) as segmenter:
+        doc = tokenize_sentences(doc, segmenter)
+        measures = find_measures(doc, rulebook.measures, programs)
+        indicators = find_indicators(doc, rulebook.indicators, segmenter, measures)
     return DocumentTables.build(doc, indicators, programs.rows, measures)

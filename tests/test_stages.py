@@ -96,3 +96,13 @@ def test_indicators_read_value_and_subject(text, expected, rulebook):
     assert row["subject"]
     # GOLD.md: a subject matches when one phrase contains the other
     assert subject in row["subject"] or row["subject"] in subject, row["subject"]
+
+
+def test_program_names_are_kept_whole_by_the_segmenter_and_only_in_their_document(rulebook):
+    segmenter = rulebook.segmenter
+    dictionary_before = (dict(segmenter._tokenizer.FREQ), segmenter._tokenizer.total)
+    sentences = extract("全面推行“三联三帮”机制，三联三帮让群众满意。", rulebook)["sentences"]
+    assert "三联三帮" in sentences[0]["tokens"]
+    assert (dict(segmenter._tokenizer.FREQ), segmenter._tokenizer.total) == dictionary_before
+    later = extract("全面推行三联三帮。", rulebook)["sentences"][0]["tokens"]
+    assert "三联三帮" not in later  # the next document segments as if the name were never seen

@@ -40,6 +40,10 @@ class Programs:
     rows: list[ProgramRow]
     mentions: list[Mention]
 
+    def words(self) -> list[str]:
+        """Every program name and alias, as words the segmenter should keep whole."""
+        return [word for row in self.rows for word in (row.name, *row.aliases)]
+
     def named_in(self, start: int, end: int) -> str | None:
         """The first program mentioned inside ``[start, end)``."""
         for mention in self.mentions:

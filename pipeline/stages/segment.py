@@ -1,12 +1,15 @@
 """Segment: paragraphs, sentences and jieba tokens, all with offsets into ``doc.text``.
 
-In: a cleaned Document, one paragraph per line. Out: the same Document with
-``paragraphs`` and ``sentences`` (each carrying its tokens) filled in.
+In: a cleaned Document, one paragraph per line. ``split_sentences`` fills in
+``paragraphs`` and ``sentences``; ``tokenize_sentences`` gives each sentence its
+tokens, once the document's own names (its programs) are in jieba's dictionary.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +44,33 @@ class Segmenter:
         """(word, part-of-speech flag) pairs; five times slower than tokenize, so use sparingly."""
         return [(pair.word, pair.flag) for pair in self._tagger.lcut(text, HMM=True)]
 
+    @contextlib.contextmanager
+    def words_added(self, words: Iterable[str], flag: str = "nz") -> Iterator[Segmenter]:
+        """jieba with ``words`` in its dictionary inside the block, exactly as before after it.
+
+        A document's program names keep whole in its own segmentation, and never
+        leak into the next document's, which would make rows depend on batch order.
+        """
+        tokenizer, tags = self._tokenizer, self._tagger.word_tag_tab
+        words = [word for word in dict.fromkeys(words) if len(word) > 1]
+        prefixes = {word[:end] for word in words for end in range(1, len(word) + 1)}
+        saved_freq = {key: tokenizer.FREQ.get(key) for key in prefixes}
+        saved_tags = {word: tags.get(word) for word in words}
+        saved_total = tokenizer.total
+        try:
+            for word in words:
+                tokenizer.add_word(word)  # with the frequency that makes jieba cut it out whole
+                tags[word] = flag
+            yield self
+        finally:
+            for table, saved in ((tokenizer.FREQ, saved_freq), (tags, saved_tags)):
+                for key, value in saved.items():
+                    if value is None:
+                        table.pop(key, None)
+                    else:
+                        table[key] = value
+            tokenizer.total = saved_total
+
     def log_probability(self, text: str) -> float:
         """The log probability of jieba's best segmentation of ``text`` (higher is likelier)."""
         route: dict = {}
@@ -48,17 +78,22 @@ class Segmenter:
         return route[0][0] if text else 0.0
 
 
-def split_sentences(doc: Document, segmenter: Segmenter) -> Document:
-    """Split paragraphs into sentences and sentences into tokens."""
+def split_sentences(doc: Document) -> Document:
+    """Split the text into paragraphs (lines) and sentences, without tokens."""
     paragraphs = tuple(Span(m.start(), m.end()) for m in _PARAGRAPH.finditer(doc.text))
-    sentences: list[Sentence] = []
-    for index, paragraph in enumerate(paragraphs):
-        for match in _SENTENCE.finditer(doc.text, paragraph.start, paragraph.end):
-            start, end = match.span()
-            text = match.group()
-            tokens = tuple(
-                Token(word, start + word_start, start + word_end)
-                for word, word_start, word_end in segmenter.tokenize(text)
-            )
-            sentences.append(Sentence(len(sentences), index, start, end, text, tokens))
-    return replace(doc, paragraphs=paragraphs, sentences=tuple(sentences))
+    sentences = [
+        (index, match.start(), match.end(), match.group())
+        for index, paragraph in enumerate(paragraphs)
+        for match in _SENTENCE.finditer(doc.text, paragraph.start, paragraph.end)
+    ]
+    return replace(doc, paragraphs=paragraphs, sentences=tuple(
+        Sentence(number, *sentence) for number, sentence in enumerate(sentences)))
+
+
+def tokenize_sentences(doc: Document, segmenter: Segmenter) -> Document:
+    """Give every sentence its jieba tokens."""
+    return replace(doc, sentences=tuple(
+        replace(sentence, tokens=tuple(
+            Token(word, sentence.start + start, sentence.start + end)
+            for word, start, end in segmenter.tokenize(sentence.text)))
+        for sentence in doc.sentences))
