@@ -202,7 +202,11 @@ def _score_measures(gold: dict, found: pd.DataFrame, scores: Scores) -> None:
         parent_text = f"{parent.marker}{parent.head}" if parent is not None else None
         same_parent = _plain(parent_text)[:PARENT_PREFIX] == _plain(match["parent"])[:PARENT_PREFIX]
         scores.shares["measure_parent"].add(same_parent)
-        scores.shares["measure_program"].add(_plain(_none(row.program)) == _plain(match["program"]))
+        same_program = _plain(_none(row.program)) == _plain(match["program"])
+        scores.shares["measure_program"].add(same_program)
+        if not same_program:
+            scores.details.append(f"{doc}: program of {row.marker}{row.head}: {_none(row.program)!r}, "
+                                  f"gold {match['program']!r}")
         if not same_parent:
             scores.details.append(f"{doc}: parent of {row.marker}{row.head}: {parent_text!r}, "
                                   f"gold {match['parent']!r}")

@@ -106,3 +106,43 @@ def test_program_names_are_kept_whole_by_the_segmenter_and_only_in_their_documen
     assert (dict(segmenter._tokenizer.FREQ), segmenter._tokenizer.total) == dictionary_before
     later = extract("全面推行三联三帮。", rulebook)["sentences"][0]["tokens"]
     assert "三联三帮" not in later  # the next document segments as if the name were never seen
+
+
+LAYOUT = """一、基本情况
+全镇辖12个行政村。
+二、主要做法
+（一）夯实基层基础
+1、选优配强带头人。一是拓宽来源。从返乡能人中选拔书记25名。二是加强培训。轮训书记3期。
+2、推行“积分管理”制度。全镇设岗位320个。
+（二）创新服务方式
+实施“暖心行动”，打通服务最后一公里
+“以前办事要跑县城，现在家门口就能办。”村民说。
+镇里统筹资金开展服务。一是建设代办点。新建代办点18个。二是组建服务队。组建服务队12支。
+其一，定期走访。其二，跟踪问效。
+（1）制度管人是保障
+（2）群众满意是标准"""
+
+
+def test_inline_lists_nest_under_their_paragraph_item_and_end_with_the_paragraph(rulebook):
+    rows = extract(LAYOUT, rulebook)["measures"]
+    head = {m["measure_id"]: m["marker"] + m["head"][:4] for m in rows}
+    tree = {m["marker"] + m["head"][:4]: (head.get(m["parent_id"]), m["level"], m["program"])
+            for m in rows}
+    assert tree == {
+        "一、基本情况": (None, 1, None),
+        "二、主要做法": (None, 1, None),
+        "（一）夯实基层": ("二、主要做法", 2, None),
+        "1、选优配强": ("（一）夯实基层", 3, None),
+        "一是拓宽来源": ("1、选优配强", 4, None),
+        "二是加强培训": ("1、选优配强", 4, None),
+        "2、推行“积": ("（一）夯实基层", 3, None),
+        "（二）创新服务": ("二、主要做法", 2, None),
+        # an inline list takes the program of the nearest heading above it
+        "一是建设代办": ("（二）创新服务", 3, "暖心行动"),
+        "二是组建服务": ("（二）创新服务", 3, "暖心行动"),
+        # a list in a later paragraph is no child of the inline list before it
+        "其一，定期走访": ("（二）创新服务", 3, "暖心行动"),
+        "其二，跟踪问效": ("（二）创新服务", 3, "暖心行动"),
+        "（1）制度管人": ("（二）创新服务", 3, "暖心行动"),
+        "（2）群众满意": ("（二）创新服务", 3, "暖心行动"),
+    }

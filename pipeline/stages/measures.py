@@ -1,7 +1,7 @@
 """Measures: the report's own numbered enumeration, nested, found by rules/measures.yaml.
 
 In: a segmented Document and its programs. Out: MeasureRows with ordinal,
-head, level (the order in which marker styles first appear), parent, the span
+head, level (depth in the hierarchy, 1 at the top), parent, the span
 the measure covers, and the program whose heading the list sits under.
 """
 
@@ -21,7 +21,6 @@ CLAUSE_BOUNDARY = "。；;！？!?：:，,"
 _SKIP_AFTER_MARKER = regex.compile(r"[\s,，、.．:：]*")
 _TERMINAL = "。！？!?"
 HEADING_MAX_LENGTH = 60
-HEADING_MAX_DISTANCE = 2  # paragraphs between a heading and the list it introduces
 
 
 @dataclass(frozen=True)
@@ -36,44 +35,56 @@ class _Marker:
 @dataclass
 class _Open:
     row_index: int
-    level: int
+    level: int  # the rank of its marker style
     style: str
     ordinal: int
     paragraph: int
+    clause: bool  # found inside a paragraph, so it ends with that paragraph
 
 
 def find_measures(doc: Document, rules: MeasureRules, programs: Programs) -> list[MeasureRow]:
-    """Every accepted marker, with its place in the document's hierarchy."""
+    """Every accepted marker, with its place in the document's hierarchy.
+
+    Marker styles rank in the order they first appear; a marker closes the open
+    measures of its rank and below. Two facts of layout override the ranks: a
+    list inside a paragraph belongs to the item that opens that paragraph
+    (``1、建强书记队伍。一是…``), and it ends with its paragraph, so it is never
+    the parent of anything in a later one.
+    """
     levels: dict[str, int] = {}
     stack: list[_Open] = []
     rows: list[dict] = []
     for marker in _candidates(doc, rules):
         style = marker.rule.id
+        clause = marker.start > doc.paragraphs[marker.paragraph].start  # inside its paragraph
         level = levels.get(style, len(levels) + 1)
         if marker.ordinal == 1:
-            while stack and stack[-1].level >= level:
+            while stack and stack[-1].level >= level and not (
+                clause and not stack[-1].clause and stack[-1].paragraph == marker.paragraph
+            ):
                 stack.pop()
         else:
             sibling = next((o for o in reversed(stack) if o.style == style), None)
             if sibling is None or sibling.ordinal != marker.ordinal - 1:
                 continue  # not the next item of an open list: an enumeration in running text
-            while stack and stack[-1].level >= sibling.level:
-                stack.pop()
+            del stack[stack.index(sibling):]
             level = sibling.level
         levels.setdefault(style, level)
-        parent = rows[stack[-1].row_index] if stack else None
+        parent = next((rows[o.row_index] for o in reversed(stack)
+                       if not (o.clause and o.paragraph < marker.paragraph)), None)
         program = (
             _list_program(doc, marker, parent, programs) if marker.ordinal == 1
             else rows[sibling.row_index]["program"]
         )
         rows.append({
             "marker": doc.text[marker.start:marker.end], "ordinal": marker.ordinal,
-            "level": level, "start": marker.start, "head_end": _head_end(doc.text, marker, rules),
+            "level": parent["level"] + 1 if parent else 1, "start": marker.start,
+            "head_end": _head_end(doc.text, marker, rules),
             "head": doc.text[_head_start(doc.text, marker):_head_end(doc.text, marker, rules)],
             "parent": parent, "program": program, "rule": f"measures.{style}",
-            "paragraph": marker.paragraph, "clause": marker.rule.where == "clause_start",
+            "paragraph": marker.paragraph, "clause": clause,
         })
-        stack.append(_Open(len(rows) - 1, level, style, marker.ordinal, marker.paragraph))
+        stack.append(_Open(len(rows) - 1, level, style, marker.ordinal, marker.paragraph, clause))
     return _finish(doc, rows)
 
 
@@ -123,22 +134,20 @@ def _head_end(text: str, marker: _Marker, rules: MeasureRules) -> int:
 
 def _list_program(doc: Document, marker: _Marker, parent: dict | None, programs: Programs):
     """The program named in the heading a new list sits under: the paragraph's opening for an
-    inline list, else a heading paragraph just before it, else the parent measure's head."""
+    inline list, else the nearest heading paragraph above it (within its parent), else the
+    parent measure's head."""
     paragraph = doc.paragraphs[marker.paragraph]
-    if marker.start > paragraph.start:  # inline list: the heading is the paragraph's opening
-        named = programs.named_in(paragraph.start, marker.start)
-        if named:
-            return named
-    else:
-        first = parent["paragraph"] + 1 if parent else 0
-        nearest = max(first, marker.paragraph - 1 - HEADING_MAX_DISTANCE)
-        for index in range(marker.paragraph - 1, nearest - 1, -1):
-            candidate = doc.paragraphs[index]
-            if _is_heading(doc.text[candidate.start:candidate.end]):
-                named = programs.named_in(candidate.start, candidate.end)
-                if named:
-                    return named
-                break
+    named = programs.named_in(paragraph.start, marker.start)  # an inline list's own heading
+    if named:
+        return named
+    first = parent["paragraph"] + 1 if parent else 0
+    for index in range(marker.paragraph - 1, first - 1, -1):
+        candidate = doc.paragraphs[index]
+        if _is_heading(doc.text[candidate.start:candidate.end]):
+            named = programs.named_in(candidate.start, candidate.end)
+            if named:
+                return named
+            break
     if parent:
         return programs.named_in(parent["start"], parent["head_end"]) or parent["program"]
     return None
