@@ -1,4 +1,5 @@
-"""Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch."""
+"""Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
+`nox -s compare_money` scores money mentions against JioNLP (installed in its own venv only)."""
 
 import nox
 
@@ -21,3 +22,9 @@ def lint(session):
 def bench(session):
     session.install(".[test]")
     session.run("python", "bench/bench_batch.py", *session.posargs)
+
+
+@nox.session
+def compare_money(session):
+    session.install(".", "jionlp")
+    session.run("python", "bench/compare_money.py", *session.posargs)
