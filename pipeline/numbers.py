@@ -26,10 +26,13 @@ DIGITS = {
 }
 UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 MAGNITUDES = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-APPROXIMATE = {"多": "over", "余": "over", "餘": "over", "来": "about", "來": "about"}
+APPROXIMATE = {"多": "over", "余": "over", "餘": "over", "几": "over", "幾": "over", "来": "about",
+               "來": "about"}
 PREFIXES = {"上": "over", "数": "over", "數": "over", "几": "over", "幾": "over"}
 # Qualifier words that may stand right before a lone magnitude (近千 is a number: 千).
 LONE_MAGNITUDE_LEADS = "近约約逾超"
+# Lone magnitudes that are numbers by themselves (十万元, 百亿); 千万 is also "by all means".
+_SELF_STANDING = regex.compile(r"[十拾百佰][万萬亿億]|[千仟][亿億]|[万萬][亿億]")
 
 _CN_CHARS = "".join(DIGITS) + "".join(UNITS) + "".join(MAGNITUDES)
 _CN = f"[{_CN_CHARS}]+(?:[点點][{''.join(DIGITS)}]+)?"
@@ -49,12 +52,12 @@ _NUMBER = regex.compile(
       (?:{_SPACE}(?P<approx>[多余餘])|(?P<about>[来來]))?
       (?:{_SPACE}(?P<percent>[%％])|{_SPACE}(?P<points>(?:个|個)?百分[点點]))?
   | (?P<prefix>[上数數几幾])?(?P<chinese>{_CN})
-      (?:(?P<cn_approx>[多余餘])|(?P<cn_about>[来來]))?
+      (?:(?P<cn_approx>[多余餘几幾])(?P<cn_magnitude>[万萬亿億]|[百千][万萬])?|(?P<cn_about>[来來]))?
       (?P<cn_points>(?:个|個)百分[点點])?
     """,
     regex.VERBOSE,
 )
-_RANGE_JOINER = regex.compile(r"[ \u00a0]?(?:至|到|-|－|—|–|~|～)[ \u00a0]?")
+RANGE_JOINER = regex.compile(r"[ \u00a0]?(?:至|到|-|－|—|–|~|～)[ \u00a0]?")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class Number:
 def find_numbers(text: str) -> list[Number]:
     """Every number expression in ``text``, in order."""
     numbers = [number for match in _NUMBER.finditer(text) if (number := _read(match, text))]
-    return _join_ranges(numbers, text)
+    return _join_ranges(_join_compounds(numbers, text), text)
 
 
 def read_number(text: str) -> float:
@@ -129,7 +132,7 @@ def _read_chinese(match: regex.Match, groups: dict, text: str) -> Number | None:
     start = match.start()
     if lone_magnitude:
         leads_in = start > 0 and text[start - 1] in LONE_MAGNITUDE_LEADS
-        if not (prefix or approximate or leads_in):
+        if not (prefix or approximate or leads_in or _SELF_STANDING.fullmatch(numeral)):
             return _without_prefix(match, text) if prefix else None
     elif prefix:
         # 上 in 上三年 or 数 in 数一数 is not part of a number: drop the prefix.
@@ -137,15 +140,37 @@ def _read_chinese(match: regex.Match, groups: dict, text: str) -> Number | None:
     qualifier = PREFIXES.get(prefix) if prefix else None
     if approximate:
         qualifier = qualifier or APPROXIMATE[approximate]
+    if groups["cn_approx"] in ("几", "幾") and numeral[-1] in DIGITS:
+        return None  # 十几 and 二十几万 are numbers, 三几 is not
     kind = "points" if groups["cn_points"] else "number"
     has_magnitude = any(char in UNITS or char in MAGNITUDES for char in numeral)
-    return Number(match.group(), start, match.end(), read_chinese(numeral), kind=kind,
+    value = read_chinese(numeral) * read_chinese(groups["cn_magnitude"] or "一")  # 十余万: 10 × 万
+    return Number(match.group(), start, match.end(), value, kind=kind,
                   qualifier=qualifier, chinese=True, has_magnitude=has_magnitude)
 
 
 def _without_prefix(match: regex.Match, text: str) -> Number | None:
     again = _NUMBER.match(text, match.start() + 1, match.end())
     return _read(again, text) if again and again.end() == match.end() else None
+
+
+def _join_compounds(numbers: list[Number], text: str) -> list[Number]:
+    """Merge an amount written in parts of falling magnitude: 1亿2000万, 3万5千."""
+    joined: list[Number] = []
+    for number in numbers:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.end == number.start
+            and previous.kind == number.kind == "number"
+            and previous.qualifier is None
+            and previous.magnitude > number.magnitude > 1
+        ):
+            joined[-1] = replace(previous, text=text[previous.start:number.end], end=number.end,
+                                 value=previous.value + number.value, qualifier=number.qualifier)
+            continue
+        joined.append(number)
+    return joined
 
 
 def _join_ranges(numbers: list[Number], text: str) -> list[Number]:
@@ -156,7 +181,7 @@ def _join_ranges(numbers: list[Number], text: str) -> list[Number]:
         if (
             previous is not None
             and previous.high is None
-            and _RANGE_JOINER.fullmatch(text, previous.end, number.start)
+            and RANGE_JOINER.fullmatch(text, previous.end, number.start)
             and previous.kind in ("number", number.kind)
             and previous.chinese == number.chinese
         ):

@@ -180,6 +180,7 @@ class UnitLexicon(Strict):
 class QualifierLexicon(Strict):
     before: dict[Qualifier, list[str]]
     after: dict[Qualifier, list[str]]
+    not_before: list[str] = []
 
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.document import Document, Sentence
-from pipeline.numbers import Number, find_numbers
+from pipeline.numbers import RANGE_JOINER, Number, find_numbers
 from pipeline.rulebook import RULE_TIMEOUT_SECONDS, IndicatorRules, SubjectRules
 from pipeline.stages.segment import Segmenter
 from pipeline.tables import IndicatorRow, MeasureRow
@@ -80,26 +80,51 @@ def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
     """The sentence's indicators; an item with no subject of its own shares the previous one's."""
     text = sentence.text
     subjects: dict[str | None, str | None] = {}  # the latest subject per kind, and of any kind
+    for found in _join_ranges(list(_mentions(text, rules, units, vetoed, sentence.start)), text):
+        subject = find_subject(text, found["start"], found["end"], found["kind"], rules.subjects,
+                               segmenter)
+        subject = subject or subjects.get(found["kind"]) or subjects.get(None)
+        subjects[found["kind"]] = subjects[None] = subject
+        yield {**found, "subject": subject,
+               "start": sentence.start + found["start"], "end": sentence.start + found["end"]}
+
+
+def _mentions(text: str, rules, units, vetoed, offset: int):
+    """Numbers with a unit, outside vetoed spans; offsets local to ``text``."""
     for number in find_numbers(text):
-        start, end = sentence.start + number.start, sentence.start + number.end
-        if any(s < end and start < e for s, e in vetoed):
+        if any(s < offset + number.end and offset + number.start < e for s, e in vetoed):
             continue
         reading = _unit_after(number, text, units, rules)
         if reading is None:
             continue
         unit, kind, value, unit_end = reading
-        qualifier, span_start, span_end = _qualify(number, text, unit_end, rules)
-        high = number.high * (value / number.value) if number.high and number.value else None
-        subject = find_subject(text, span_start, span_end, kind, rules.subjects, segmenter)
-        subject = subject or subjects.get(kind) or subjects.get(None)
-        subjects[kind] = subjects[None] = subject
+        qualifier, start, end = _qualify(number, text, unit_end, rules)
         yield {
-            "kind": kind, "value": value, "unit": unit, "qualifier": qualifier, "subject": subject,
-            "text": text[span_start:span_end],
-            "start": sentence.start + span_start, "end": sentence.start + span_end,
+            "kind": kind, "value": value, "unit": unit, "qualifier": qualifier,
+            "text": text[start:end], "start": start, "end": end,
             "rule": f"indicators.{'percentage-points' if number.kind == 'points' else kind}",
-            "value_high": high,
+            "value_high": number.high * (value / number.value) if number.high and number.value else None,
         }
+
+
+def _join_ranges(mentions: list[dict], text: str) -> list[dict]:
+    """One mention for a range that repeats its unit: 5万元至10万元 (value 5万, value_high 10万).
+
+    从23个到71个 is a change between two counts, not a range.
+    """
+    joined: list[dict] = []
+    for mention in mentions:
+        previous = joined[-1] if joined else None
+        if (previous is not None and previous["value_high"] is None
+                and (previous["unit"], previous["kind"]) == (mention["unit"], mention["kind"])
+                and previous["value"] <= mention["value"]
+                and not text.endswith(("从", "由"), 0, previous["start"])
+                and RANGE_JOINER.fullmatch(text, previous["end"], mention["start"])):
+            joined[-1] = {**previous, "end": mention["end"], "value_high": mention["value"],
+                          "text": text[previous["start"]:mention["end"]]}
+            continue
+        joined.append(mention)
+    return joined
 
 
 def _unit_after(number: Number, text: str, units: list[_Unit], rules: IndicatorRules):
@@ -121,7 +146,9 @@ def _qualify(number: Number, text: str, unit_end: int, rules: IndicatorRules):
     """The qualifier and the mention's span, qualifier words included."""
     span_start, span_end = number.start, unit_end
     before = after = None
-    for qualifier, words in rules.qualifiers.before.items():
+    lexicon = rules.qualifiers
+    words_before = {} if text.endswith(tuple(lexicon.not_before), 0, number.start) else lexicon.before
+    for qualifier, words in words_before.items():
         for word in sorted(words, key=len, reverse=True):
             if text.endswith(word, 0, number.start) and (
                 before is None or len(word) > number.start - span_start
