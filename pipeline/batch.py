@@ -54,7 +54,7 @@ def run_batch(
     for result in results:
         for table in TABLES:
             rows[table].extend(result.rows[table])
-    write_tables(rows, out)
+    write_tables(rows, out, {})
     summary = Summary(
         documents=len(rows["documents"]),
         errors=[(d["source_name"], d["error"]) for d in rows["documents"] if d["status"] == "error"],
