@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipeline.batch import DEFAULT_MAX_BYTES, run_batch
 from pipeline.rulebook import Rulebook, RuleError
 
 DEFAULT_INPUT = Path("seeds")
@@ -36,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-progress", action="store_true", help="do not draw a progress bar")
     run.add_argument("--strict", action="store_true",
                      help="exit with status 1 when any file could not be processed")
+    run.add_argument("--full", action="store_true",
+                     help="process every file again; by default documents already in OUT, made with "
+                          "the same rules, are carried over and only new content is processed")
+    run.add_argument("--max-bytes", type=_byte_count, default=DEFAULT_MAX_BYTES, metavar="N",
+                     help=f"larger files get an error row and are not read (default: {DEFAULT_MAX_BYTES:,})")
 
     score = commands.add_parser(
         "eval", help="score the tables against answer files",
@@ -60,15 +66,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
-    from pipeline.batch import run_batch
-
     rulebook = Rulebook(args.rules)
     summary = run_batch(args.inputs or [DEFAULT_INPUT], args.out, rulebook, args.workers,
-                        progress=False if args.no_progress else None)
+                        progress=False if args.no_progress else None, full=args.full,
+                        max_bytes=args.max_bytes)
     for line in summary.lines():
         print(line)
     print(f"tables written under {args.out}/")
     return 1 if args.strict and summary.errors else 0
+
+
+def _byte_count(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of bytes, got {text!r}")
+    return int(text)
 
 
 def _eval(args) -> int:

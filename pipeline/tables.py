@@ -27,6 +27,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("raw_start", int64), ("raw_end", int64), ("before", string),
             ("after", string), ("rule", string), ("certain", pa.bool_()),
         ]))),
+        ("source_paths", pa.list_(string)),
     ]),
     "indicators": pa.schema([
         ("doc_id", string), ("indicator_id", string), ("kind", string),
@@ -155,4 +156,5 @@ def document_row(doc: Document, status: str = "ok", error: str | None = None) ->
              "rule": r.rule, "certain": r.certain}
             for r in doc.repairs
         ],
+        "source_paths": [doc.source_path],  # the batch adds the other files with the same bytes
     }
