@@ -27,6 +27,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("raw_start", int64), ("raw_end", int64), ("before", string),
             ("after", string), ("rule", string), ("certain", pa.bool_()),
         ]))),
+        ("undecodable", int64),
     ]),
     "indicators": pa.schema([
         ("doc_id", string), ("indicator_id", string), ("kind", string),
@@ -155,4 +156,5 @@ def document_row(doc: Document, status: str = "ok", error: str | None = None) ->
              "rule": r.rule, "certain": r.certain}
             for r in doc.repairs
         ],
+        "undecodable": doc.undecodable,
     }
