@@ -7,7 +7,7 @@ import zlib
 import pytest
 
 from pipeline.process import process
-from pipeline.stages.ingest import DecodeError, decode, decode_bytes
+from pipeline.stages.ingest import DecodeError, decode, decode_bytes, find_inputs
 from pipeline.stages.normalise import normalise
 
 from .conftest import CORPUS, SEEDS
@@ -143,3 +143,8 @@ def test_decoded_controls_line_ends_and_full_width_are_tidied(rulebook):
     doc = normalise(decode(raw, "messy.txt"), rulebook)
     assert doc.text == "共发放贷款2296万元\n受益\n农民AB达25万户"
 
+
+def test_find_inputs_takes_text_and_html_files(tmp_path):
+    for name in ("a.txt", "b.html", "c.HTM", "d.css", "e.json"):
+        (tmp_path / name).write_text("x")
+    assert [path.name for path in find_inputs([tmp_path])] == ["a.txt", "b.html", "c.HTM"]

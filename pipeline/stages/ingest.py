@@ -17,8 +17,9 @@ from charset_normalizer.md import mess_ratio
 
 from pipeline.document import Document
 from pipeline.offsets import OffsetMap
+from pipeline.stages.markup import html_to_text, is_html
 
-INPUT_SUFFIXES = (".txt",)
+INPUT_SUFFIXES = (".txt", ".html", ".htm")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Without a BOM: UTF-8, else whichever double-byte reading looks less like mojibake.
 # GB18030 is a superset of GBK and GB2312; it is tried first, so it wins a tie.
@@ -72,10 +73,15 @@ def content_id(raw: bytes) -> tuple[str, str]:
 
 
 def decode(raw: bytes, name: str, path: str = "") -> Document:
-    """Decode a file's bytes; raise DecodeError when they are not text."""
+    """Decode a file's bytes, and take the text out of an HTML page; raise DecodeError when they are not text.
+
+    ``raw_text`` is the decoded file (the HTML itself for a page), so offsets point into the file as saved.
+    """
     sha256, doc_id = content_id(raw)
     decoded = decode_bytes(raw)
     text, to_raw = decoded.text, OffsetMap.identity(len(decoded.text))
+    if is_html(name, decoded.text):
+        text, to_raw = html_to_text(decoded.text)
     return Document(
         doc_id=doc_id, source_name=name, source_path=path or name, sha256=sha256,
         encoding=decoded.encoding, raw_text=decoded.text, text=text, to_raw=to_raw,
