@@ -16,15 +16,16 @@ REPORTS = sorted(SEEDS.glob("*.txt")) + sorted(CORPUS.glob("*.txt"))
 IDENTITY = {"doc_id", "source_name", "source_path", "sha256", "encoding"}
 
 
-def _encodes(path, encoding) -> bool:
+def _encodes(text: str, encoding: str) -> bool:
     try:
-        path.read_text(encoding="utf-8").encode(encoding)
+        text.encode(encoding)
     except UnicodeEncodeError:
         return False
     return True
 
 
-COPIES = [(path, "gb18030") for path in REPORTS] + [(path, "big5") for path in REPORTS if _encodes(path, "big5")]
+COPIES = [(path, "gb18030") for path in REPORTS] + [
+    (path, "big5") for path in REPORTS if _encodes(path.read_text(encoding="utf-8"), "big5")]
 
 
 def _name(value):
@@ -79,25 +80,10 @@ def _without_identity(rows: list[dict]) -> list[dict]:
 
 def test_big5_copy_counts_the_characters_big5_cannot_hold():
     text = (CORPUS / "t03_jiangzhou_wangge_dangjian.txt").read_text(encoding="utf-8")
-    raw, lost = b"", 0
-    for character in text:
-        try:
-            raw += character.encode("big5")
-        except UnicodeEncodeError:
-            raw, lost = raw + b"\xff", lost + 1
-    decoded = decode_bytes(raw)
+    raw = b"".join(c.encode("big5") if _encodes(c, "big5") else b"\xff" for c in text)  # an invalid byte for each
+    lost = sum(not _encodes(c, "big5") for c in text)
     assert lost > 0
-    assert decoded.encoding == "big5"
-    assert decoded.undecodable == lost
-    assert decoded.text == "".join(c if _encodes_char(c) else "\ufffd" for c in text)
-
-
-def _encodes_char(character: str) -> bool:
-    try:
-        character.encode("big5")
-    except UnicodeEncodeError:
-        return False
-    return True
+    assert decode_bytes(raw) == ("".join(c if _encodes(c, "big5") else "\ufffd" for c in text), "big5", lost)
 
 
 def test_broken_utf8_mid_file_is_replaced_counted_and_processed(rulebook):
