@@ -73,6 +73,7 @@ class Document:
     furniture: tuple[str, ...] = ()  # the furniture lines removed, as they read after normalising
     paragraphs: tuple[Span, ...] = ()
     sentences: tuple[Sentence, ...] = field(default=(), repr=False)
+    undecodable: int = 0  # bytes of the file that could not be decoded, each a U+FFFD in raw_text
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of ``raw_text`` that ``text[start:end]`` came from."""

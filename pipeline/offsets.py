@@ -47,9 +47,11 @@ class OffsetMap:
 
     def then(self, later: OffsetMap) -> OffsetMap:
         """Compose: ``later`` maps a text derived from this map's derived text."""
-        if len(later) == 0 or len(self) == 0:  # nothing to point at, or nothing derived
-            nowhere = np.zeros(len(later), dtype=np.int64)
-            return OffsetMap(nowhere, nowhere, self.source_length)
+        if len(later) == 0 or len(self) == 0:
+            # Text inserted where every source character had been deleted comes from all of
+            # them: the widest span, never a wrong one.
+            return OffsetMap(np.zeros(len(later), dtype=np.int64),
+                             np.full(len(later), self.source_length, dtype=np.int64), self.source_length)
         return OffsetMap(self.starts[later.starts], self.ends[later.ends - 1], self.source_length)
 
 

@@ -28,6 +28,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("after", string), ("rule", string), ("certain", pa.bool_()),
         ]))),
         ("source_paths", pa.list_(string)),
+        ("undecodable", int64),
     ]),
     "indicators": pa.schema([
         ("doc_id", string), ("indicator_id", string), ("kind", string),
@@ -157,4 +158,5 @@ def document_row(doc: Document, status: str = "ok", error: str | None = None) ->
             for r in doc.repairs
         ],
         "source_paths": [doc.source_path],  # the batch adds the other files with the same bytes
+        "undecodable": doc.undecodable,
     }

@@ -1,6 +1,6 @@
 """Normalise: repair what scraping broke and convert to simplified script.
 
-In: a decoded Document (``text == raw_text``). Out: the same Document with
+In: a decoded Document (``text`` is ``raw_text``, or a page's text). Out: the same Document with
 ``text`` tidied (line ends, control characters, full-width letters and digits),
 inline pinyin removed, converted with OpenCC t2s, lines stripped and blank
 lines dropped, and ``to_raw`` mapping every character back to ``raw_text``.
