@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLD = Path(__file__).resolve().parent / "gold"
 CORPUS = Path(__file__).resolve().parent / "corpus"
+HELDOUT = Path(__file__).resolve().parent / "heldout"
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pipeline.evaluate import evaluate
 from pipeline.stages.normalise import normalise_fragment
 from pipeline.tables import SCHEMAS
 
-from .conftest import GOLD, SEEDS
+from .conftest import CORPUS, GOLD, HELDOUT, SEEDS
 
 CONTRACT = {
     "documents": "doc_id source_name source_path sha256 encoding script title date source author "
@@ -84,17 +84,17 @@ def test_pipeline_run_is_deterministic(seeds_out, tmp_path, rulebook):
 
 CORPUS_FLOORS = {"indicators_f1": 0.99, "programs_f1": 0.99, "measures_f1": 0.99, "subject": 0.92,
                  "qualifier": 0.99, "measure_parent": 0.99, "measure_program": 0.99,
-                 "furniture_removed": 0.98, "body_kept": 1.0, "title": 1.0}
+                 "furniture_removed": 0.98, "body_kept": 1.0, "title": 1.0, "date": 0.99}
 
 
-def test_pipeline_generalises_to_the_extra_corpus(tmp_path, rulebook):
-    """Reports written for testing, unseen by the rules' authors: the held-out targets hold."""
+@pytest.mark.parametrize("corpus", [CORPUS, HELDOUT], ids=lambda path: path.name)
+def test_pipeline_generalises_to_reports_written_for_testing(corpus, tmp_path, rulebook):
+    """Reports written by other hands from GOLD.md alone; the first scores of each set were
+    taken before any rule was tuned on it (see the commit that added it)."""
     from pipeline.batch import run_batch
 
-    from .conftest import CORPUS
-
-    run_batch([CORPUS], tmp_path / "out", rulebook, workers=2, progress=False)
-    scores = evaluate(CORPUS / "gold", tmp_path / "out").as_dict()
+    run_batch([corpus], tmp_path / "out", rulebook, workers=2, progress=False)
+    scores = evaluate(corpus / "gold", tmp_path / "out").as_dict()
     below = {name: round(scores[name], 3) for name, floor in CORPUS_FLOORS.items()
              if scores[name] < floor}
     assert not below, below
