@@ -127,11 +127,13 @@ def group_by_content(paths: list[Path], max_bytes: int) -> list[Content]:
 
 
 def fingerprint(rules_dir: Path) -> str:
-    """What rows depend on besides the bytes: every rules file, the table schemas, this package's version."""
+    """What rows depend on besides the bytes: every rules file and this package's code and version."""
     digest = hashlib.sha256(f"{_package_version()}\n{SCHEMAS}".encode())
-    for path in sorted(path for path in rules_dir.rglob("*") if path.is_file()):
-        digest.update(f"\n{path.relative_to(rules_dir)}\n".encode())
-        digest.update(path.read_bytes())
+    code_dir = Path(__file__).parent
+    for folder, pattern in ((rules_dir, "*"), (code_dir, "*.py")):
+        for path in sorted(path for path in folder.rglob(pattern) if path.is_file()):
+            digest.update(f"\n{path.relative_to(folder)}\n".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
