@@ -80,9 +80,12 @@ def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
     """The sentence's indicators; an item with no subject of its own shares the previous one's."""
     text = sentence.text
     subjects: dict[str | None, str | None] = {}  # the latest subject per kind, and of any kind
+    previous_end = None
     for found in _join_ranges(list(_mentions(text, rules, units, vetoed, sentence.start)), text):
-        subject = find_subject(text, found["start"], found["end"], found["kind"], rules.subjects,
-                               segmenter)
+        follows_another = previous_end is not None and not text[previous_end:found["start"]].strip()
+        previous_end = found["end"]
+        subject = None if follows_another else find_subject(
+            text, found["start"], found["end"], found["kind"], rules.subjects, segmenter)
         subject = subject or subjects.get(found["kind"]) or subjects.get(None)
         subjects[found["kind"]] = subjects[None] = subject
         yield {**found, "subject": subject,
