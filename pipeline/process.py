@@ -9,7 +9,7 @@ runner may run documents in any process, in any order.
 from __future__ import annotations
 
 from pipeline.document import Document
-from pipeline.rulebook import Rulebook
+from pipeline.rulebook import Rulebook, rule_time_budget
 from pipeline.stages.clean import strip_furniture
 from pipeline.stages.indicators import find_indicators
 from pipeline.stages.ingest import decode
@@ -26,11 +26,12 @@ def process(raw: bytes, name: str, rulebook: Rulebook, path: str = "") -> Docume
 
 
 def process_document(doc: Document, rulebook: Rulebook) -> DocumentTables:
-    """Run every stage after decoding over a document."""
-    doc = normalise(doc, rulebook)
-    doc = strip_furniture(doc, rulebook)
-    doc = split_sentences(doc, rulebook.segmenter)
-    programs = find_programs(doc, rulebook.programs, rulebook.segmenter)
-    measures = find_measures(doc, rulebook.measures, programs)
-    indicators = find_indicators(doc, rulebook.indicators, rulebook.segmenter, measures)
+    """Run every stage after decoding over a document, its rules within one time budget."""
+    with rule_time_budget(len(doc.text)):
+        doc = normalise(doc, rulebook)
+        doc = strip_furniture(doc, rulebook)
+        doc = split_sentences(doc, rulebook.segmenter)
+        programs = find_programs(doc, rulebook.programs, rulebook.segmenter)
+        measures = find_measures(doc, rulebook.measures, programs)
+        indicators = find_indicators(doc, rulebook.indicators, rulebook.segmenter, measures)
     return DocumentTables.build(doc, indicators, programs.rows, measures)
