@@ -17,6 +17,12 @@ from pipeline.document import Document, Sentence, Span, Token
 _PARAGRAPH = regex.compile(r"[^\n]+")
 # A sentence runs to a terminal mark, taking in closing quotes and brackets after it.
 _SENTENCE = regex.compile(r"[^。！？!?；;]+(?:[。！？!?；;]+[”’」』）)\]]*)?|[。！？!?；;]+[”’」』）)\]]*")
+# Longer runs without a terminal mark are cut after their last clause mark within this many
+# characters, else at the limit but never inside a number: every row carries its sentence,
+# so none may carry a whole page.
+SENTENCE_MAX_LENGTH = 400
+_LAST_CLAUSE_MARK = regex.compile(r"[，、：]|[,:](?!\d)", regex.REVERSE)
+_NUMBER_REST = regex.compile(r"[0-9A-Za-z.．,%％]*")
 
 
 class Segmenter:
@@ -53,12 +59,24 @@ def split_sentences(doc: Document, segmenter: Segmenter) -> Document:
     paragraphs = tuple(Span(m.start(), m.end()) for m in _PARAGRAPH.finditer(doc.text))
     sentences: list[Sentence] = []
     for index, paragraph in enumerate(paragraphs):
-        for match in _SENTENCE.finditer(doc.text, paragraph.start, paragraph.end):
-            start, end = match.span()
-            text = match.group()
+        for start, end in _sentence_spans(doc.text, paragraph):
+            text = doc.text[start:end]
             tokens = tuple(
                 Token(word, start + word_start, start + word_end)
                 for word, word_start, word_end in segmenter.tokenize(text)
             )
             sentences.append(Sentence(len(sentences), index, start, end, text, tokens))
     return replace(doc, paragraphs=paragraphs, sentences=tuple(sentences))
+
+
+def _sentence_spans(text: str, paragraph: Span):
+    """The sentences of a paragraph, none longer than SENTENCE_MAX_LENGTH."""
+    for match in _SENTENCE.finditer(text, paragraph.start, paragraph.end):
+        start, end = match.span()
+        while end - start > SENTENCE_MAX_LENGTH:
+            limit = start + SENTENCE_MAX_LENGTH
+            clause_mark = _LAST_CLAUSE_MARK.search(text, start + 1, limit)
+            cut = clause_mark.end() if clause_mark else _NUMBER_REST.match(text, limit).end()
+            yield start, cut
+            start = cut
+        yield start, end
