@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -70,19 +70,17 @@ def _time_left() -> float:
     return max(budget[0], 0.0) if budget else RULE_SECONDS_PER_DOCUMENT
 
 
-def _timed(name: str, text: str, pos: int, call: Callable[[float], Any]) -> Any:
-    """``call(timeout)``: one regex call on ``text[pos:]``, given the document's time left and charged to it."""
+def _charge(seconds: float) -> None:
     budget = _budget.get()
-    started = time.perf_counter()
-    try:
-        return call(_time_left())
-    except TimeoutError:
-        given = budget[1] if budget else RULE_SECONDS_PER_DOCUMENT
-        raise RuleTimeout(f"rule {name} timed out on {len(text) - pos} characters from {text[pos:pos + 12]!r}: "
-                          f"rules may spend {given:.1f} s on this document") from None
-    finally:
-        if budget:
-            budget[0] -= time.perf_counter() - started
+    if budget:
+        budget[0] -= seconds
+
+
+def _timed_out(name: str, text: str, pos: int) -> RuleTimeout:
+    budget = _budget.get()
+    given = budget[1] if budget else RULE_SECONDS_PER_DOCUMENT
+    return RuleTimeout(f"rule {name} timed out on {len(text) - pos} characters from {text[pos:pos + 12]!r}: "
+                       f"rules may spend {given:.1f} s on this document")
 
 
 def default_rules_dir() -> Path:
@@ -134,18 +132,36 @@ class PatternRule(Strict):
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match]:
         matches = self.regex.finditer(text, pos, endpos, timeout=_time_left())
-        while match := _timed(self.name, text, pos, lambda _: next(matches, None)):
+        while True:
+            started = time.perf_counter()
+            try:
+                match = next(matches, None)
+            except TimeoutError:
+                raise _timed_out(self.name, text, pos) from None
+            finally:
+                _charge(time.perf_counter() - started)
+            if match is None:
+                return
             yield match
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
-        return _timed(self.name, text, pos, lambda timeout: self.regex.search(text, pos, endpos, timeout=timeout))
+        return self._call(self.regex.search, text, pos, endpos)
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
-        return _timed(self.name, text, pos, lambda timeout: self.regex.match(text, pos, endpos, timeout=timeout))
+        return self._call(self.regex.match, text, pos, endpos)
 
     def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match | None:
-        return _timed(self.name, text, pos,
-                      lambda timeout: self.regex.fullmatch(text, pos, endpos, timeout=timeout))
+        return self._call(self.regex.fullmatch, text, pos, endpos)
+
+    def _call(self, method, text: str, pos: int, endpos: int | None) -> regex.Match | None:
+        """``method(text, pos, endpos)`` within the document's time left, charged to it."""
+        started = time.perf_counter()
+        try:
+            return method(text, pos, endpos, timeout=_time_left())
+        except TimeoutError:
+            raise _timed_out(self.name, text, pos) from None
+        finally:
+            _charge(time.perf_counter() - started)
 
 
 class ReplaceExample(Strict):
@@ -185,8 +201,7 @@ class MetadataRule(PatternRule):
         """The year written elsewhere in the line, for dates that give none."""
         if self.year_in_line is None:
             return None
-        pattern = _compile(self.year_in_line)
-        return _timed(f"{self.name}.year_in_line", line, 0, lambda timeout: pattern.search(line, timeout=timeout))
+        return self._call(_compile(self.year_in_line).search, line, 0, None)
 
 
 class TitleRule(Strict):
