@@ -7,6 +7,8 @@ back to ``doc.raw_text``.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.offsets import OffsetMap
@@ -18,6 +20,30 @@ class Span:
 
     start: int
     end: int
+
+
+class SpanSet:
+    """Character spans, merged where they overlap, that answer overlap questions by bisection.
+
+    A report can hold tens of thousands of vetoed or quoted spans: testing each number
+    against each span would be quadratic.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self._spans: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if self._spans and start < self._spans[-1][1]:
+                self._spans[-1] = (self._spans[-1][0], max(end, self._spans[-1][1]))
+            else:
+                self._spans.append((start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` shares a character with a span (or holds an empty one)."""
+        index = bisect.bisect_left(self._spans, (end,))
+        return index > 0 and self._spans[index - 1][1] > start
+
+    def covers(self, position: int) -> bool:
+        return self.overlaps(position, position + 1)
 
 
 @dataclass(frozen=True)

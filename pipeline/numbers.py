@@ -6,6 +6,7 @@ Chinese and financial numerals, approximate forms (十余 千余 上百 数十),
 percentages (99.7% 百分之三十五), fractions (三分之二), percentage points
 (3.7个百分点) and ranges (1至2, 12.5%-15%). It knows no context: deciding
 which numbers are indicators is the job of ``pipeline.stages.indicators``.
+A numeral too large for a float (a 200 000-digit string) is not read as a number.
 
 >>> [(n.text, n.value) for n in find_numbers("投入2296万元，覆盖千余户")]
 [('2296万', 22960000.0), ('千余', 1000.0)]
@@ -15,6 +16,7 @@ which numbers are indicators is the job of ``pipeline.stages.indicators``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import regex
@@ -78,7 +80,10 @@ class Number:
 
 def find_numbers(text: str) -> list[Number]:
     """Every number expression in ``text``, in order."""
-    numbers = [number for match in _NUMBER.finditer(text) if (number := _read(match, text))]
+    numbers = [
+        number for match in _NUMBER.finditer(text)
+        if (number := _read(match, text)) and math.isfinite(number.value)
+    ]
     return _join_ranges(_join_compounds(numbers, text), text)
 
 
@@ -222,15 +227,16 @@ def read_chinese(numeral: str) -> float:
     (108.0, 23000.0, 15.0)
     """
     whole, _, fraction = numeral.replace("點", "点").partition("点")
-    value = float(_read_whole(whole))
+    value = _read_whole(whole)
     if fraction:
         value += float("0." + "".join(str(DIGITS[char]) for char in fraction))
     return value
 
 
-def _read_whole(numeral: str) -> int:
+def _read_whole(numeral: str) -> float:
+    """In float arithmetic, so that a numeral beyond the float range reads as inf, not an error."""
     if len(numeral) > 1 and all(char in DIGITS for char in numeral):
-        return int("".join(str(DIGITS[char]) for char in numeral))  # 二〇一四
+        return float("".join(str(DIGITS[char]) for char in numeral))  # 二〇一四
     total = ten_thousands = section = digit = 0
     last_factor = 1
     for char in numeral:
@@ -244,9 +250,9 @@ def _read_whole(numeral: str) -> int:
             section = digit = 0
             last_factor = 10_000
         else:
-            total = (total + ten_thousands + section + digit or 1) * 100_000_000
+            total = (total + ten_thousands + section + digit or 1) * 1e8
             ten_thousands = section = digit = 0
             last_factor = 100_000_000
     if digit and last_factor >= 100 and numeral[-2] not in "零〇○":
         digit *= last_factor // 10  # 两万三 is 23000, 一百五 is 150
-    return total + ten_thousands + section + digit
+    return float(total + ten_thousands + section + digit)

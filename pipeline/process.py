@@ -10,7 +10,7 @@ runner may run documents in any process, in any order.
 from __future__ import annotations
 
 from pipeline.document import Document
-from pipeline.rulebook import Rulebook
+from pipeline.rulebook import Rulebook, rule_time_budget
 from pipeline.stages.clean import strip_furniture
 from pipeline.stages.indicators import find_indicators
 from pipeline.stages.ingest import decode
@@ -27,13 +27,14 @@ def process(raw: bytes, name: str, rulebook: Rulebook, path: str = "") -> Docume
 
 
 def process_document(doc: Document, rulebook: Rulebook) -> DocumentTables:
-    """Run every stage after decoding over a document."""
-    doc = normalise(doc, rulebook)
-    doc = strip_furniture(doc, rulebook)
-    doc = split_sentences(doc)
-    programs = find_programs(doc, rulebook.programs, rulebook.segmenter)
-    with rulebook.segmenter.words_added(programs.words()) as segmenter:
-        doc = tokenize_sentences(doc, segmenter)
-        measures = find_measures(doc, rulebook.measures, programs)
-        indicators = find_indicators(doc, rulebook.indicators, segmenter, measures)
+    """Run every stage after decoding over a document, its rules within one time budget."""
+    with rule_time_budget(len(doc.text)):
+        doc = normalise(doc, rulebook)
+        doc = strip_furniture(doc, rulebook)
+        doc = split_sentences(doc)
+        programs = find_programs(doc, rulebook.programs, rulebook.segmenter)
+        with rulebook.segmenter.words_added(programs.words()) as segmenter:
+            doc = tokenize_sentences(doc, segmenter)
+            measures = find_measures(doc, rulebook.measures, programs)
+            indicators = find_indicators(doc, rulebook.indicators, segmenter, measures)
     return DocumentTables.build(doc, indicators, programs.rows, measures)

@@ -7,7 +7,7 @@ are filled here only, from the document's offset map.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -114,7 +114,7 @@ class DocumentTables:
     @classmethod
     def build(cls, doc: Document, indicators, programs, measures) -> DocumentTables:
         def located(row) -> dict:
-            record = {"doc_id": doc.doc_id, **asdict(row)}
+            record = {"doc_id": doc.doc_id, **vars(row)}  # shallow: asdict deep-copies every value
             record["raw_start"], record["raw_end"] = doc.raw_span(row.start, row.end)
             return record
 

@@ -96,3 +96,14 @@ def chinese(value: int) -> str:
 @given(st.integers(1, 99_999_999))
 def test_numbers_chinese_round_trip(value):
     assert read_chinese(chinese(value)) == value
+
+
+@pytest.mark.parametrize("text", ["共投入" + "9" * 400 + "万元", "9" * 200_000, "一" * 5_000 + "人",
+                                  "近" + "亿" * 100 + "元", "1" * 400 + "分之" + "1" * 400])
+def test_numbers_beyond_the_float_range_are_not_read(text):
+    assert find_numbers(text) == []
+
+
+def test_numbers_chinese_numeral_beyond_the_float_range_reads_as_infinity():
+    assert read_chinese("一" + "亿" * 50) == math.inf
+    assert read_chinese("九" * 400) == math.inf

@@ -146,3 +146,26 @@ def test_inline_lists_nest_under_their_paragraph_item_and_end_with_the_paragraph
         "（1）制度管人": ("（二）创新服务", 3, "暖心行动"),
         "（2）群众满意": ("（二）创新服务", 3, "暖心行动"),
     }
+
+
+def test_segment_cuts_run_on_sentences_at_a_clause_mark_and_never_inside_a_number(rulebook):
+    from pipeline.stages.segment import SENTENCE_MAX_LENGTH, split_sentences
+
+    text = "甲" * 390 + "，" + "乙" * 500 + "。丙。" + "共投入" + "9" * 1000 + "万元"
+    sentences = split_sentences(from_text(text)).sentences
+    assert "".join(s.text for s in sentences) == text
+    assert [s.text[-1] for s in sentences[:2]] == ["，", "乙"]
+    assert len(sentences[1].text) == SENTENCE_MAX_LENGTH
+    assert sentences[-1].text == "万元"
+    assert sentences[-2].text.endswith("9" * 1000)
+
+
+def test_span_set_answers_overlap_like_a_scan_of_every_span():
+    from pipeline.document import SpanSet
+
+    spans = [(3, 8), (5, 12), (20, 20), (30, 31)]
+    merged = SpanSet(spans)
+    for start in range(0, 35):
+        for end in range(start, start + 4):
+            scan = any(s < end and start < e for s, e in spans)
+            assert merged.overlaps(start, end) == scan, (start, end)

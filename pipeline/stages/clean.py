@@ -13,7 +13,7 @@ import regex
 
 from pipeline.document import Document, Metadata
 from pipeline.offsets import Edit, apply_edits
-from pipeline.rulebook import RULE_TIMEOUT_SECONDS, MetadataRule, MetadataRules, Rulebook
+from pipeline.rulebook import MetadataRule, MetadataRules, Rulebook
 
 _LINE = regex.compile(r"[^\n]+")
 _MARKER_START = regex.compile(r"[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]")
@@ -28,8 +28,8 @@ def strip_furniture(doc: Document, rulebook: Rulebook) -> Document:
     cut = False
     for line in lines:
         text = line[2]
-        cut = cut or any(_whole(rule.regex, text) for rule in rules.cut_from)
-        if cut or any(_whole(rule.regex, text) for rule in rules.line):
+        cut = cut or any(rule.fullmatch(text) for rule in rules.cut_from)
+        if cut or any(rule.fullmatch(text) for rule in rules.line):
             furniture.append(line)
         else:
             body.append(line)
@@ -46,10 +46,6 @@ def strip_furniture(doc: Document, rulebook: Rulebook) -> Document:
         doc, text=new_text, to_raw=doc.to_raw.then(step),
         furniture=tuple(text for _, _, text in furniture), metadata=metadata,
     )
-
-
-def _whole(pattern: regex.Pattern, text: str) -> bool:
-    return pattern.fullmatch(text, timeout=RULE_TIMEOUT_SECONDS) is not None
 
 
 def _line_end(text: str, end: int) -> int:
@@ -92,7 +88,7 @@ def _first(rules: list[MetadataRule], places: dict[str, list[str]], read) -> str
     for rule in rules:
         for scope in rule.scope:
             for line in places[scope]:
-                match = rule.regex.search(line, timeout=RULE_TIMEOUT_SECONDS)
+                match = rule.search(line)
                 if match:
                     value = read(match, rule, line)
                     if value:
@@ -110,7 +106,7 @@ def _iso_date(match: regex.Match, rule: MetadataRule, line: str) -> str | None:
     groups = match.groupdict()
     year = groups.get("year")
     if not year and rule.year_in_line:
-        year_match = regex.search(rule.year_in_line, line)
+        year_match = rule.find_year(line)
         year = year_match.group("year") if year_match else None
     if not year:
         return None

@@ -11,16 +11,18 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.document import Document, Sentence
+from pipeline.document import Document, Sentence, SpanSet
 from pipeline.numbers import RANGE_JOINER, Number, find_numbers
-from pipeline.rulebook import RULE_TIMEOUT_SECONDS, IndicatorRules, SubjectRules
+from pipeline.rulebook import IndicatorRules, SubjectRules
 from pipeline.stages.segment import Segmenter
 from pipeline.tables import IndicatorRow, MeasureRow
 
 _CLAUSE_BREAK = regex.compile(r"[，,、；;：:。！？!?\n]")
+_LAST_CLAUSE_BREAK = regex.compile(_CLAUSE_BREAK.pattern, regex.REVERSE)
 _SHORT_ASIDE = regex.compile(r"[(（][^()（）]{1,4}[)）]")
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
+CLAUSE_MAX_LENGTH = 60  # a subject is looked for this far around its number, at most
 NOMINAL_FLAGS = ("n", "vn", "an", "j", "b", "l", "nz", "ng", "f", "s")
 # Tags of words a one-character head (率, 员, 类) never attaches to: numerals, classifiers,
 # punctuation, particles, prepositions, conjunctions, adverbs.
@@ -41,10 +43,11 @@ def find_indicators(
     """Every indicator in the document, in text order."""
     units = _unit_lexicon(rules)
     vetoed = _veto_spans(doc.text, rules)
+    enclosing = _Enclosing(measures)
     rows: list[IndicatorRow] = []
     for sentence in doc.sentences:
         for found in _sentence_indicators(sentence, rules, units, vetoed, segmenter):
-            measure = _innermost(measures, found["start"])
+            measure = enclosing.innermost(found["start"])
             rows.append(IndicatorRow(
                 indicator_id=f"{doc.doc_id}-i{len(rows) + 1}",
                 sentence=sentence.text, sentence_id=sentence.sentence_id,
@@ -69,11 +72,8 @@ def _unit_lexicon(rules: IndicatorRules) -> list[_Unit]:
     return sorted(units, key=lambda unit: len(unit.word), reverse=True)
 
 
-def _veto_spans(text: str, rules: IndicatorRules) -> list[tuple[int, int]]:
-    spans = []
-    for rule in rules.vetoes:
-        spans += [m.span() for m in rule.regex.finditer(text, timeout=RULE_TIMEOUT_SECONDS)]
-    return sorted(spans)
+def _veto_spans(text: str, rules: IndicatorRules) -> SpanSet:
+    return SpanSet(m.span() for rule in rules.vetoes for m in rule.finditer(text))
 
 
 def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
@@ -95,7 +95,7 @@ def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
 def _mentions(text: str, rules, units, vetoed, offset: int):
     """Numbers with a unit, outside vetoed spans; offsets local to ``text``."""
     for number in find_numbers(text):
-        if any(s < offset + number.end and offset + number.start < e for s, e in vetoed):
+        if vetoed.overlaps(offset + number.start, offset + number.end):
             continue
         reading = _unit_after(number, text, units, rules)
         if reading is None:
@@ -165,9 +165,21 @@ def _qualify(number: Number, text: str, unit_end: int, rules: IndicatorRules):
     return before or number.qualifier or after, span_start, span_end
 
 
-def _innermost(measures: list[MeasureRow], position: int) -> MeasureRow | None:
-    containing = [m for m in measures if m.start <= position < m.end]
-    return max(containing, key=lambda m: m.level) if containing else None
+class _Enclosing:
+    """The innermost measure around each position, asked in text order: one sweep over the
+    measures instead of a scan of all of them per indicator."""
+
+    def __init__(self, measures: list[MeasureRow]):
+        self._waiting = sorted(measures, key=lambda m: m.start)
+        self._next = 0
+        self._open: list[MeasureRow] = []
+
+    def innermost(self, position: int) -> MeasureRow | None:
+        while self._next < len(self._waiting) and self._waiting[self._next].start <= position:
+            self._open.append(self._waiting[self._next])
+            self._next += 1
+        self._open = [m for m in self._open if position < m.end]
+        return max(self._open, key=lambda m: m.level, default=None)
 
 
 def find_subject(
@@ -179,9 +191,11 @@ def find_subject(
     phrase; otherwise, and first for money and shares, the noun phrase before it
     (助民服务队723支, 脱贫率达99.7%).
     """
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    next_break = _CLAUSE_BREAK.search(text, end)
-    clause_end = next_break.start() if next_break else len(text)
+    window_start = max(0, start - CLAUSE_MAX_LENGTH)
+    last_break = _LAST_CLAUSE_BREAK.search(text, window_start, start)
+    clause_start = last_break.end() if last_break else window_start
+    next_break = _CLAUSE_BREAK.search(text, end, end + CLAUSE_MAX_LENGTH)
+    clause_end = next_break.start() if next_break else min(len(text), end + CLAUSE_MAX_LENGTH)
     before = _skip_change(_plain(text[clause_start:start]), rules)
     after = _plain(text[end:clause_end])
     following = lambda: _phrase_after(after, rules, segmenter)  # noqa: E731
@@ -203,7 +217,7 @@ def _skip_change(before: str, rules: SubjectRules) -> str:
     """``before`` without the change and its origin that stand between subject and number."""
     while True:
         for rule in rules.skip_before:
-            match = rule.regex.search(before, timeout=RULE_TIMEOUT_SECONDS)
+            match = rule.search(before)
             if match and match.start() < match.end():
                 before = before[:match.start()].rstrip()
                 break

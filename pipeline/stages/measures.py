@@ -93,11 +93,11 @@ def _candidates(doc: Document, rules: MeasureRules) -> list[_Marker]:
     for index, paragraph in enumerate(doc.paragraphs):
         for rule in rules.markers:
             if rule.where == "paragraph_start":
-                match = rule.regex.match(doc.text, paragraph.start, paragraph.end)
+                match = rule.match(doc.text, paragraph.start, paragraph.end)
                 matches = [match] if match else []
             else:
                 matches = [
-                    m for m in rule.regex.finditer(doc.text, paragraph.start, paragraph.end)
+                    m for m in rule.finditer(doc.text, paragraph.start, paragraph.end)
                     if _opens_clause(doc.text, m.start(), paragraph)
                 ]
             for match in matches:
@@ -164,9 +164,9 @@ def _finish(doc: Document, rows: list[dict]) -> list[MeasureRow]:
     measures = []
     for index, row in enumerate(rows):
         end = len(doc.text)
-        for later in rows[index + 1:]:
-            if later["level"] <= row["level"]:
-                end = later["start"]
+        for later in range(index + 1, len(rows)):  # indices, not a slice: no copy per row
+            if rows[later]["level"] <= row["level"]:
+                end = rows[later]["start"]
                 break
         if row["clause"]:
             end = min(end, doc.paragraphs[row["paragraph"]].end)

@@ -15,7 +15,7 @@ import regex
 
 from pipeline.document import Document, Repair
 from pipeline.offsets import Edit, OffsetMap, apply_edits, diff_edits
-from pipeline.rulebook import RULE_TIMEOUT_SECONDS, Rulebook
+from pipeline.rulebook import Rulebook
 
 _LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\ufffe]")
@@ -73,10 +73,7 @@ def _delete_annotations(doc: Document, rulebook: Rulebook) -> Document:
     """Remove inline pinyin and the like; each removal is recorded as a repair."""
     repairs = list(doc.repairs)
     for rule in rulebook.normalise.deletions:
-        edits = [
-            Edit(match.start(), match.end(), "")
-            for match in rule.regex.finditer(doc.text, timeout=RULE_TIMEOUT_SECONDS)
-        ]
+        edits = [Edit(match.start(), match.end(), "") for match in rule.finditer(doc.text)]
         for edit in edits:
             raw_start, raw_end = doc.to_raw.span(edit.start, edit.end)
             repairs.append(Repair(raw_start, raw_end, doc.raw_text[raw_start:raw_end], "",

@@ -7,11 +7,13 @@ and indicator stages use to say which program a row belongs to.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 
 import regex
 
-from pipeline.document import Document
+from pipeline.document import Document, SpanSet
 from pipeline.rulebook import ProgramRules
 from pipeline.stages.segment import Segmenter
 from pipeline.tables import ProgramRow
@@ -45,9 +47,12 @@ class Programs:
         return [word for row in self.rows for word in (row.name, *row.aliases)]
 
     def named_in(self, start: int, end: int) -> str | None:
-        """The first program mentioned inside ``[start, end)``."""
-        for mention in self.mentions:
-            if start <= mention.start and mention.end <= end:
+        """The first program mentioned inside ``[start, end)`` (mentions are in text order)."""
+        first = bisect.bisect_left(self.mentions, start, key=lambda mention: mention.start)
+        for mention in itertools.islice(self.mentions, first, None):
+            if mention.start >= end:
+                break
+            if mention.end <= end:
                 return mention.name
         return None
 
@@ -67,9 +72,9 @@ def _quoted_mentions(text: str, rules: ProgramRules):
             f"{regex.escape(opening)}([^{regex.escape(opening + closing)}\\n]{{1,{rules.max_quoted_length}}}?)"
             f"{regex.escape(closing)}"
         )
-        excluded = _excluded_spans(text, rules)
+        excluded = SpanSet(_excluded_spans(text, rules))
         for match in pattern.finditer(text):
-            if any(start <= match.start() < stop for start, stop in excluded):
+            if excluded.covers(match.start()):
                 continue
             content = match.group(1).strip()
             if _CLAUSE_PUNCTUATION.search(content):
@@ -87,11 +92,11 @@ def _quoted_mentions(text: str, rules: ProgramRules):
 def _unquoted_mentions(doc: Document, rules: ProgramRules, segmenter: Segmenter, quoted):
     unquoted = rules.unquoted
     word = unquoted.word
-    covered = [(m.start, m.end) for m in quoted] + _excluded_spans(doc.text, rules)
+    covered = SpanSet([(m.start, m.end) for m in quoted] + _excluded_spans(doc.text, rules))
     text = doc.text
     for match in regex.finditer(regex.escape(word), text):
         end = match.end()
-        if any(start <= match.start() < stop for start, stop in covered):
+        if covered.covers(match.start()):
             continue
         if _continues_noun(text, match.start(), end, segmenter):
             continue  # 工程建设, 工程师: 工程 is not the end of a name here
@@ -106,7 +111,7 @@ def _unquoted_mentions(doc: Document, rules: ProgramRules, segmenter: Segmenter,
 
 def _excluded_spans(text: str, rules: ProgramRules) -> list[tuple[int, int]]:
     """Spans where no program is named: document titles in 《》 and the like."""
-    return [m.span() for rule in rules.not_inside for m in rule.regex.finditer(text)]
+    return [m.span() for rule in rules.not_inside for m in rule.finditer(text)]
 
 
 def _continues_noun(text: str, start: int, end: int, segmenter: Segmenter) -> bool:

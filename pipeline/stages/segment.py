@@ -20,6 +20,12 @@ from pipeline.document import Document, Sentence, Span, Token
 _PARAGRAPH = regex.compile(r"[^\n]+")
 # A sentence runs to a terminal mark, taking in closing quotes and brackets after it.
 _SENTENCE = regex.compile(r"[^。！？!?；;]+(?:[。！？!?；;]+[”’」』）)\]]*)?|[。！？!?；;]+[”’」』）)\]]*")
+# Longer runs without a terminal mark are cut after their last clause mark within this many
+# characters, else at the limit but never inside a number: every row carries its sentence,
+# so none may carry a whole page.
+SENTENCE_MAX_LENGTH = 400
+_LAST_CLAUSE_MARK = regex.compile(r"[，、：]|[,:](?!\d)", regex.REVERSE)
+_NUMBER_REST = regex.compile(r"[0-9A-Za-z.．,%％]*")
 
 
 class Segmenter:
@@ -82,12 +88,25 @@ def split_sentences(doc: Document) -> Document:
     """Split the text into paragraphs (lines) and sentences, without tokens."""
     paragraphs = tuple(Span(m.start(), m.end()) for m in _PARAGRAPH.finditer(doc.text))
     sentences = [
-        (index, match.start(), match.end(), match.group())
+        (index, start, end, doc.text[start:end])
         for index, paragraph in enumerate(paragraphs)
-        for match in _SENTENCE.finditer(doc.text, paragraph.start, paragraph.end)
+        for start, end in _sentence_spans(doc.text, paragraph)
     ]
     return replace(doc, paragraphs=paragraphs, sentences=tuple(
         Sentence(number, *sentence) for number, sentence in enumerate(sentences)))
+
+
+def _sentence_spans(text: str, paragraph: Span):
+    """The sentences of a paragraph, none longer than SENTENCE_MAX_LENGTH."""
+    for match in _SENTENCE.finditer(text, paragraph.start, paragraph.end):
+        start, end = match.span()
+        while end - start > SENTENCE_MAX_LENGTH:
+            limit = start + SENTENCE_MAX_LENGTH
+            clause_mark = _LAST_CLAUSE_MARK.search(text, start + 1, limit)
+            cut = clause_mark.end() if clause_mark else _NUMBER_REST.match(text, limit).end()
+            yield start, cut
+            start = cut
+        yield start, end
 
 
 def tokenize_sentences(doc: Document, segmenter: Segmenter) -> Document:
