@@ -9,12 +9,12 @@ Two kinds of damage, both seen in seeds/001:
   pairing its bytes the other way restores 基層困難; only the first character, half of
   whose bytes are gone, has to be guessed.
 
-A guessed character wins when two or more characters of its context recur elsewhere in
-the same report (reports repeat their phrases); among the rest jieba's dictionary ranks
-them. It is certain when its context recurs more than the runner-up's, or it reads e^3
-times likelier. A repair the evidence cannot decide is only marked (``certain=False``) and
-the text is kept. Both functions return the edits to apply to ``doc.text`` and a Repair per
-damaged span.
+Candidates for a guessed character are the common ones the surviving byte can be half of.
+One wins when two or more characters of its context recur elsewhere in the same report
+(reports repeat their phrases); among the rest jieba's dictionary ranks them. It is certain
+when its context recurs more than the runner-up's, or it reads e^3 times likelier. A repair
+the evidence cannot decide is only marked (``certain=False``) and the text is kept. Both
+functions return the edits to apply to ``doc.text`` and a Repair per damaged span.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def _realign(text: str, floor: int, trail_at: int, evidence: _Evidence) -> tuple
     pairs = _repaired_pairs(text, floor, trail_at, evidence)  # pairs[k] re-pairs text[first + k]
     first = trail_at - len(pairs)
     odd = next((i for i in range(first, trail_at) if evidence.odd(text[i])), None)
-    if odd is None:  # the trail byte alone may give the damage away, but must not be the run
+    if odd is None:  # a lone letter may give a run of common characters away, an empty run not
         if first == trail_at or not _LONE_LETTER.match(text, trail_at):
             return None
         odd = trail_at - 1

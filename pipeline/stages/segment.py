@@ -105,6 +105,8 @@ def _sentence_spans(text: str, paragraph: Span):
             limit = start + SENTENCE_MAX_LENGTH
             clause_mark = _LAST_CLAUSE_MARK.search(text, start + 1, limit)
             cut = clause_mark.end() if clause_mark else _NUMBER_REST.match(text, limit).end()
+            if cut >= end:
+                break
             yield start, cut
             start = cut
         yield start, end
