@@ -13,6 +13,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SIMPLIFIED = (SEEDS / "002_b14d84011488becf.txt").read_text(encoding="utf-8")
 TRADITIONAL = (SEEDS / "003_d7efb97d53a1ff80.txt").read_text(encoding="utf-8")
 CHINESE_DIGITS = "一二三四五六七八九十"
+RARE_HAN = "鶎鹚鸊鷉龘齉"  # with ASCII letters after them they look like GBK runs shifted by a lost byte
 
 
 def _chinese_ordinal(number: int) -> str:
@@ -76,6 +77,9 @@ def hostile_files() -> dict[str, bytes]:
         "number_200k_digits.txt": ("共投入" + "9" * 200_000 + "万元，覆盖农户").encode(),
         "line_2mb.txt": (SENTENCE * (2_000_000 // len(SENTENCE.encode()))).encode(),
         "first_secretary_repeated.txt": ("第一书记" * 50_000).encode(),
+        "lost_lead_bytes_repeated.txt": ("聯系制?h委常委，" * 20_000).encode(),
+        "shifted_runs_repeated.txt": ("落實例會制，確;鶎永щy和問題的研究解決有保障。" * 10_000).encode(),
+        "rare_han_and_letters.txt": "".join(rng.choice(RARE_HAN) + rng.choice("hjkqy") for _ in range(20_000)).encode(),
     }
 
 

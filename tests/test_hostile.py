@@ -8,6 +8,7 @@ import pytest
 import pipeline.rulebook
 from pipeline.batch import run_batch
 from pipeline.rulebook import Rulebook, RuleTimeout, rule_time_budget
+from pipeline.stages.lost_bytes import MIN_GUESSES
 
 from .hostile import hostile_files, write_hostile_corpus
 
@@ -52,8 +53,12 @@ def test_hostile_pathological_texts_are_read_without_false_rows(hostile_out):
     ok = documents[documents["status"] == "ok"]
     for name in ["empty.txt", "whitespace_only.txt", "furniture_only.txt", "quotes_paired.txt",
                  "quotes_unclosed.txt", "number_200k_digits.txt", "first_secretary_repeated.txt",
-                 "line_2mb.txt", "headings_yi_10k.txt", "markers_lines.txt"]:
+                 "line_2mb.txt", "headings_yi_10k.txt", "markers_lines.txt", "lost_lead_bytes_repeated.txt",
+                 "shifted_runs_repeated.txt", "rare_han_and_letters.txt"]:
         assert name in ok.index, documents.loc[name, "error"]
+    for name in ["lost_lead_bytes_repeated.txt", "shifted_runs_repeated.txt"]:  # guesses are capped per report
+        repairs = documents.loc[name, "n_repairs"]
+        assert 100 <= repairs <= MIN_GUESSES + len(documents.loc[name, "raw_text"]) // 1000
     assert documents.loc["furniture_only.txt", "text"] == ""
     assert len(documents.loc["furniture_only.txt", "furniture"]) == 6
     by_doc = pd.read_parquet(hostile_out / "indicators").groupby("doc_id").size()

@@ -158,6 +158,9 @@ def test_segment_cuts_run_on_sentences_at_a_clause_mark_and_never_inside_a_numbe
     assert len(sentences[1].text) == SENTENCE_MAX_LENGTH
     assert sentences[-1].text == "万元"
     assert sentences[-2].text.endswith("9" * 1000)
+    ending_in_a_number = "甲" * 395 + "9" * 20
+    assert [s.text for s in split_sentences(from_text(ending_in_a_number)).sentences] == [
+        ending_in_a_number]
 
 
 def test_span_set_answers_overlap_like_a_scan_of_every_span():

@@ -2,8 +2,9 @@
 
 In: a decoded Document (``text`` is ``raw_text``, or a page's text). Out: the same Document with
 ``text`` tidied (line ends, control characters, full-width letters and digits),
-inline pinyin removed, converted with OpenCC t2s, lines stripped and blank
-lines dropped, and ``to_raw`` mapping every character back to ``raw_text``.
+inline pinyin removed, bytes lost in a bad GBK re-encoding repaired (see lost_bytes),
+converted with OpenCC t2s, lines stripped and blank lines dropped, and ``to_raw``
+mapping every character back to ``raw_text``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import regex
 from pipeline.document import Document, Repair
 from pipeline.offsets import Edit, OffsetMap, apply_edits, diff_edits
 from pipeline.rulebook import Rulebook
+from pipeline.stages.lost_bytes import lost_lead_byte_repairs, shifted_byte_repairs
 
 _LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\ufffe]")
@@ -29,8 +31,9 @@ _HAN = regex.compile(r"\p{Han}")
 def normalise(doc: Document, rulebook: Rulebook) -> Document:
     """Run every normalising step over ``doc.text``, keeping provenance."""
     doc = _apply(doc, _tidy_edits(doc.text))
+    doc = _repair(doc, shifted_byte_repairs(doc, rulebook))  # first: pinyin may follow the run it ends
     doc = _delete_annotations(doc, rulebook)
-    doc = _repair_lost_lead_bytes(doc, rulebook)
+    doc = _repair(doc, lost_lead_byte_repairs(doc, rulebook))
     doc, script = _to_simplified(doc, rulebook.converter)
     doc = _apply(doc, _strip_lines_edits(doc.text))
     return replace(doc, script=script)
@@ -82,74 +85,11 @@ def _delete_annotations(doc: Document, rulebook: Rulebook) -> Document:
     return replace(doc, repairs=tuple(sorted(repairs, key=lambda r: r.start)))
 
 
-_LOST_LEAD_BYTE = regex.compile(r"\?([\x40-\x7e])(?=\p{Han}|[、，。；：])")
-CONTEXT = 3  # characters of context on each side used to judge a repair
-
-
-def _repair_lost_lead_bytes(doc: Document, rulebook: Rulebook) -> Document:
-    """Restore a GBK character whose lead byte a bad re-encoding turned into ``?``.
-
-    ``?h委`` is 縣委 with the lead byte 0xBF lost and the trail byte read as ASCII
-    ``h``. Each lead byte that decodes to a Han character is a candidate; the one whose
-    context recurs elsewhere in the same report wins (reports repeat their phrases),
-    then the one jieba's dictionary finds likelier. A repair the evidence cannot
-    decide is only marked (``certain=False``) and the text is kept.
-    """
-    edits, repairs = [], list(doc.repairs)
-    for match in _LOST_LEAD_BYTE.finditer(doc.text):
-        choice, certain = _best_lead_byte(doc.text, match, rulebook)
-        raw_start, raw_end = doc.to_raw.span(*match.span())
-        repairs.append(Repair(raw_start, raw_end, doc.raw_text[raw_start:raw_end],
-                              choice if certain else match.group(),
-                              "normalise.lost-lead-byte", certain))
-        if certain:
-            edits.append(Edit(match.start(), match.end(), choice))
+def _repair(doc: Document, found: tuple[list[Edit], list[Repair]]) -> Document:
+    """Apply a repair step's edits and keep its repairs, in raw-text order."""
+    edits, repairs = found
     doc = _apply(doc, edits)
-    return replace(doc, repairs=tuple(sorted(repairs, key=lambda r: r.start)))
-
-
-def _best_lead_byte(text: str, match: regex.Match, rulebook: Rulebook) -> tuple[str, bool]:
-    trail = ord(match.group(1))
-    left = text[max(0, match.start() - CONTEXT):match.start()]
-    right = text[match.end():match.end() + CONTEXT]
-    scored = []
-    for lead in range(0x81, 0xFF):
-        try:
-            candidate = bytes([lead, trail]).decode("gbk")
-        except UnicodeDecodeError:
-            continue
-        if _HAN.fullmatch(candidate):
-            scored.append((_recurrence(text, match, candidate, left, right),
-                           _likelihood(left + candidate + right, rulebook), candidate))
-    if not scored:
-        return match.group(), False
-    scored.sort(reverse=True)
-    best = scored[0]
-    runner_up = scored[1] if len(scored) > 1 else (0, float("-inf"), "")
-    return best[2], best[0] > runner_up[0]
-
-
-def _recurrence(text: str, match: regex.Match, candidate: str, left: str, right: str) -> int:
-    """How much context the candidate shares with an undamaged place in the text."""
-    best = 0
-    for width in range(1, CONTEXT + 1):
-        for probe in (candidate + right[:width], left[-width:] + candidate):
-            if len(probe) > width and _occurs_elsewhere(text, probe, match.start()):
-                best = max(best, width)
-    return best
-
-
-def _occurs_elsewhere(text: str, probe: str, position: int) -> bool:
-    found = text.find(probe)
-    while found >= 0:
-        if abs(found - position) > len(probe) + 2:
-            return True
-        found = text.find(probe, found + 1)
-    return False
-
-
-def _likelihood(window: str, rulebook: Rulebook) -> float:
-    return rulebook.segmenter.log_probability(rulebook.converter.convert(window))
+    return replace(doc, repairs=tuple(sorted([*doc.repairs, *repairs], key=lambda r: r.start)))
 
 
 def _to_simplified(doc: Document, converter) -> tuple[Document, str]:
