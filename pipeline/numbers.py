@@ -17,7 +17,9 @@ A numeral too large for a float (a 200 000-digit string) is not read as a number
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import regex
 
@@ -60,6 +62,7 @@ _NUMBER = regex.compile(
     regex.VERBOSE,
 )
 RANGE_JOINER = regex.compile(r"[ \u00a0]?(?:至|到|-|－|—|–|~|～)[ \u00a0]?")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -159,49 +162,44 @@ def _without_prefix(match: regex.Match, text: str) -> Number | None:
     return _read(again, text) if again and again.end() == match.end() else None
 
 
+def join_adjacent(items: list[T], merge: Callable[[T, T], T | None]) -> list[T]:
+    """``items`` with each one that ``merge(previous, item)`` accepts folded into the one before."""
+    joined: list[T] = []
+    for item in items:
+        merged = merge(joined[-1], item) if joined else None
+        if merged is None:
+            joined.append(item)
+        else:
+            joined[-1] = merged
+    return joined
+
+
 def _join_compounds(numbers: list[Number], text: str) -> list[Number]:
     """Merge an amount written in parts of falling magnitude: 1亿2000万, 3万5千."""
-    joined: list[Number] = []
-    for number in numbers:
-        previous = joined[-1] if joined else None
-        if (
-            previous is not None
-            and previous.end == number.start
-            and previous.kind == number.kind == "number"
-            and previous.qualifier is None
-            and previous.magnitude > number.magnitude > 1
-        ):
-            joined[-1] = replace(previous, text=text[previous.start:number.end], end=number.end,
-                                 value=previous.value + number.value, qualifier=number.qualifier)
-            continue
-        joined.append(number)
-    return joined
+    def merge(previous: Number, number: Number) -> Number | None:
+        if not (previous.end == number.start and previous.kind == number.kind == "number"
+                and previous.qualifier is None and previous.magnitude > number.magnitude > 1):
+            return None
+        return replace(previous, text=text[previous.start:number.end], end=number.end,
+                       value=previous.value + number.value, qualifier=number.qualifier)
+    return join_adjacent(numbers, merge)
 
 
 def _join_ranges(numbers: list[Number], text: str) -> list[Number]:
     """Merge ``low 至 high`` pairs into one Number whose value is the low end."""
-    joined: list[Number] = []
-    for number in numbers:
-        previous = joined[-1] if joined else None
-        if (
-            previous is not None
-            and previous.high is None
-            and RANGE_JOINER.fullmatch(text, previous.end, number.start)
-            and previous.kind in ("number", number.kind)
-            and previous.chinese == number.chinese
-        ):
-            low = previous.value
-            if previous.magnitude == 1.0 and number.magnitude != 1.0:
-                low *= number.magnitude  # 3-5万: the magnitude applies to both ends
-            if low <= number.value:
-                joined[-1] = replace(
-                    previous, text=text[previous.start:number.end], end=number.end, value=low,
-                    high=number.value, kind=number.kind, magnitude=number.magnitude,
-                    has_magnitude=previous.has_magnitude or number.has_magnitude,
-                )
-                continue
-        joined.append(number)
-    return joined
+    def merge(previous: Number, number: Number) -> Number | None:
+        if not (previous.high is None and RANGE_JOINER.fullmatch(text, previous.end, number.start)
+                and previous.kind in ("number", number.kind) and previous.chinese == number.chinese):
+            return None
+        low = previous.value
+        if previous.magnitude == 1.0 and number.magnitude != 1.0:
+            low *= number.magnitude  # 3-5万: the magnitude applies to both ends
+        if low > number.value:
+            return None
+        return replace(previous, text=text[previous.start:number.end], end=number.end, value=low,
+                       high=number.value, kind=number.kind, magnitude=number.magnitude,
+                       has_magnitude=previous.has_magnitude or number.has_magnitude)
+    return join_adjacent(numbers, merge)
 
 
 def _has_arabic(text: str) -> bool:

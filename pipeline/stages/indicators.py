@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.document import Document, Sentence, SpanSet
-from pipeline.numbers import RANGE_JOINER, Number, find_numbers
+from pipeline.numbers import RANGE_JOINER, Number, find_numbers, join_adjacent
 from pipeline.rulebook import IndicatorRules, SubjectRules
 from pipeline.stages.segment import Segmenter
 from pipeline.tables import IndicatorRow, MeasureRow
@@ -115,19 +115,16 @@ def _join_ranges(mentions: list[dict], text: str) -> list[dict]:
 
     从23个到71个 is a change between two counts, not a range.
     """
-    joined: list[dict] = []
-    for mention in mentions:
-        previous = joined[-1] if joined else None
-        if (previous is not None and previous["value_high"] is None
+    def merge(previous: dict, mention: dict) -> dict | None:
+        if not (previous["value_high"] is None
                 and (previous["unit"], previous["kind"]) == (mention["unit"], mention["kind"])
                 and previous["value"] <= mention["value"]
                 and not text.endswith(("从", "由"), 0, previous["start"])
                 and RANGE_JOINER.fullmatch(text, previous["end"], mention["start"])):
-            joined[-1] = {**previous, "end": mention["end"], "value_high": mention["value"],
-                          "text": text[previous["start"]:mention["end"]]}
-            continue
-        joined.append(mention)
-    return joined
+            return None
+        return {**previous, "end": mention["end"], "value_high": mention["value"],
+                "text": text[previous["start"]:mention["end"]]}
+    return join_adjacent(mentions, merge)
 
 
 def _unit_after(number: Number, text: str, units: list[_Unit], rules: IndicatorRules):
