@@ -195,11 +195,11 @@ def find_subject(
     clause_end = next_break.start() if next_break else min(len(text), end + CLAUSE_MAX_LENGTH)
     before = _skip_change(_plain(text[clause_start:start]), rules)
     after = _plain(text[end:clause_end])
-    following = lambda: _phrase_after(after, rules, segmenter)  # noqa: E731
-    preceding = lambda: _phrase_before(before, rules, segmenter)  # noqa: E731
-    after_first = kind not in rules.before_first or (kind in rules.after_de_first and after[:1] == "的")
-    for phrase in (following, preceding) if after_first else (preceding, following):
-        if found := phrase():
+    phrases = [(_phrase_after, after), (_phrase_before, before)]
+    if kind in rules.before_first and not (kind in rules.after_de_first and after[:1] == "的"):
+        phrases.reverse()
+    for phrase, fragment in phrases:
+        if found := phrase(fragment, rules, segmenter):
             return found
     fallback = regex.split(r"[\d.]", after, maxsplit=1)[0].strip()
     return fallback[:SUBJECT_MAX_LENGTH] or None
