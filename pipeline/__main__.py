@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser(
         "run", help="process reports and write the tables",
-        description="Process every *.txt file under INPUT (files or folders) and write the "
+        description="Process every *.txt, *.html and *.htm file under INPUT (files or folders) and write the "
                     "documents, indicators, programs, measures and sentences tables as Parquet "
                     "datasets under OUT.")
     run.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",

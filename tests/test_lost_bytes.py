@@ -68,3 +68,24 @@ def test_lost_bytes_prices_punctuation_and_numbers_by_their_share_of_tokens(rule
     assert segmenter.log_probability(",") == segmenter.log_probability("，") == math.log(PUNCTUATION_SHARES["，"])
     assert segmenter.log_probability("党建，工作") == pytest.approx(
         segmenter.log_probability("党建") + math.log(PUNCTUATION_SHARES["，"]) + segmenter.log_probability("工作"))
+
+
+CONFIRMED = "建立聯系制度?h委常委每人聯系一個村。每名縣委常委每月走訪一次。"
+UNCONFIRMED = "完善例會制度?h委黨建領導小組每季度開會。"  # 縣委 or 黨委: nothing here decides
+
+
+def lost_lead(doc):
+    return [(r.before, r.after, r.certain) for r in doc.repairs if r.rule == "normalise.lost-lead-byte"]
+
+
+def test_lost_lead_byte_is_kept_and_marked_when_nothing_decides(rulebook):
+    doc = normalise(from_text(UNCONFIRMED), rulebook)
+    assert lost_lead(doc) == [("?h", "?h", False)]
+    assert "制度?h委" in doc.text
+
+
+@pytest.mark.parametrize("text", [CONFIRMED + UNCONFIRMED, UNCONFIRMED + CONFIRMED], ids=["certain-first", "certain-last"])
+def test_lost_lead_byte_repair_made_with_certainty_decides_the_same_damage_elsewhere(text, rulebook):
+    doc = normalise(from_text(text), rulebook)
+    assert lost_lead(doc) == [("?h", "縣", True)] * 2
+    assert "例会制度县委党建" in doc.text and "联系制度县委常委" in doc.text

@@ -39,6 +39,14 @@ def test_pipeline_documents_has_every_seed(seeds_out):
     assert set(documents["status"]) == {"ok"}
 
 
+def test_pipeline_repairs_every_lost_byte_of_seed_001(seeds_out):
+    documents = pd.read_parquet(seeds_out / "documents").set_index("source_name")
+    seed = documents.loc["001_3e5c44edba33ead6.txt"]
+    assert seed["raw_text"].count("?h") == 3
+    assert "?h" not in seed["text"] and "县委党建工作领导小组" in seed["text"]
+    assert all(repair["certain"] for repair in seed["repairs"])
+
+
 def test_pipeline_every_row_points_at_its_raw_characters(seeds_out, rulebook):
     """raw_text[raw_start:raw_end], normalised, is the row's text: for at least 99 % of the rows
     of indicators, programs and measures, and every exception holds a repair that needed the

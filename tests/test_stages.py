@@ -39,10 +39,10 @@ def test_normalise_repairs_lost_lead_byte_in_seed_001(rulebook):
     raw = (SEEDS / "001_3e5c44edba33ead6.txt").read_bytes()
     doc = normalise(decode(raw, "001"), rulebook)
     assert "?h委常委" in doc.raw_text
-    assert "联系制县委常委带头" in doc.text
+    assert "联系制县委常委带头" in doc.text and "例会制县委党建" in doc.text
+    assert "?h" not in doc.text
     repairs = [r for r in doc.repairs if r.rule == "normalise.lost-lead-byte"]
-    assert repairs[0].after == "縣" and repairs[0].certain
-    assert any(not r.certain for r in repairs)  # the undecidable one is kept and marked
+    assert [(r.before, r.after, r.certain) for r in repairs] == [("?h", "縣", True)] * 3
 
 
 def test_clean_drops_furniture_and_reads_metadata(rulebook):

@@ -10,8 +10,9 @@ Two kinds of damage, both seen in seeds/001:
   whose bytes are gone, has to be guessed.
 
 Candidates for a guessed character are the common ones the surviving byte can be half of.
-One wins when two or more characters of its context recur elsewhere in the same report
-(reports repeat their phrases); among the rest jieba's dictionary ranks them. It is certain
+One wins when two or more characters of its context, on either side or around it, recur
+elsewhere in the same report (reports repeat their phrases), or recur in a repair already made
+with certainty (a scraper repeats its damage); among the rest jieba's dictionary ranks them. It is certain
 when its context recurs more than the runner-up's, or it reads e^3 times likelier. A repair
 the evidence cannot decide is only marked (``certain=False``) and the text is kept. Both
 functions return the edits to apply to ``doc.text`` and a Repair per damaged span.
@@ -48,17 +49,35 @@ _FULL_WIDTH_ASCII = 0xFEE0  # ！ is ! + 0xFEE0; the scraper folded such forms t
 
 
 def lost_lead_byte_repairs(doc: Document, rulebook: Rulebook) -> tuple[list[Edit], list[Repair]]:
-    """``?h委`` → 縣委: each lead byte that decodes with the trail to a Han character is a candidate."""
+    """``?h委`` → 縣委: each lead byte that decodes with the trail to a Han character is a candidate.
+
+    A repair made with certainty is evidence for the others (a report repeats its phrases, and
+    its damage), so places left undecided are judged again until a round decides nothing new.
+    """
     evidence = _Evidence(doc.text, rulebook)
-    edits, repairs = [], []
-    for match in _QUESTION_MARK_LEAD.finditer(doc.text):
-        if evidence.guesses_left <= 0:
+    decided: dict[int, tuple[regex.Match, str, bool]] = {}
+    pending = list(_QUESTION_MARK_LEAD.finditer(doc.text))
+    while pending and evidence.guesses_left > 0:
+        undecided = []
+        for match in pending:
+            if evidence.guesses_left <= 0:
+                break
+            trail = ord(match.group(1))
+            candidates = [c for lead in range(0x81, 0xFF) if _HAN.fullmatch(c := _decode(bytes([lead, trail])))]
+            left = doc.text[max(0, match.start() - CONTEXT):match.start()]
+            right = doc.text[match.end():match.end() + CONTEXT]
+            choice, certain = evidence.best(match.start(), candidates, left, right)
+            decided[match.start()] = (match, choice, certain)
+            if certain:
+                evidence.confirm(match.start(), left + choice + right)
+            else:
+                undecided.append(match)
+        if len(undecided) == len(pending):
             break
-        trail = ord(match.group(1))
-        candidates = [c for lead in range(0x81, 0xFF) if _HAN.fullmatch(c := _decode(bytes([lead, trail])))]
-        left = doc.text[max(0, match.start() - CONTEXT):match.start()]
-        right = doc.text[match.end():match.end() + CONTEXT]
-        choice, certain = evidence.best(match.start(), candidates, left, right)
+        pending = undecided
+    edits, repairs = [], []
+    for start in sorted(decided):
+        match, choice, certain = decided[start]
         _record(doc, match.start(), match.end(), choice, certain, "normalise.lost-lead-byte", edits, repairs)
     return edits, repairs
 
@@ -179,6 +198,7 @@ class _Evidence:
         self._common: dict[str, bool] = {}
         self._likelihood: dict[str, float] = {}
         self._extremes: dict[str, tuple[int, int]] = {}
+        self._confirmed: list[tuple[int, str]] = []  # (position, repaired text with its context)
         self.guesses_left = MIN_GUESSES + len(text) // 1000
 
     def common(self, char: str) -> bool:
@@ -215,22 +235,32 @@ class _Evidence:
         (recurs, likelihood, choice), runner_up = scored[0], (scored[1:] or [(0, float("-inf"), "")])[0]
         return choice, recurs > runner_up[0] or likelihood - runner_up[1] >= CERTAIN_MARGIN
 
+    def confirm(self, position: int, window: str) -> None:
+        """Count a certain repair, with its context, as text of the report."""
+        self._confirmed.append((position, window))
+
     def _recurrence(self, position: int, candidate: str, left: str, right: str) -> int:
         """How many characters of context (0, or RECURRENCE to CONTEXT) the candidate shares with
-        an undamaged place in the text."""
+        an undamaged or confirmed place in the text, the context taken left, right or around it."""
         for width in range(CONTEXT, RECURRENCE - 1, -1):
-            for probe in (candidate + right[:width], left[-width:] + candidate):
-                if len(probe) > width and self._occurs_elsewhere(probe, position):
-                    return width
+            for before in range(width, -1, -1):
+                if before <= len(left) and width - before <= len(right):
+                    probe = left[len(left) - before:] + candidate + right[:width - before]
+                    if self._occurs_elsewhere(probe, position):
+                        return width
         return 0
 
     def _occurs_elsewhere(self, probe: str, position: int) -> bool:
-        """Whether ``probe`` (3 or 4 characters) occurs in the text away from ``position``."""
+        """Whether ``probe`` (3 or 4 characters) occurs in the text, or in a confirmed repair,
+        away from ``position``."""
+        away = len(probe) + 2
+        if any(probe in window and abs(found - position) > away for found, window in self._confirmed):
+            return True
         if probe[:3] not in self._trigrams:
             return False
         if probe not in self._extremes:  # all occurrences lie between the first and the last
             self._extremes[probe] = (self.text.find(probe), self.text.rfind(probe))
-        return any(found >= 0 and abs(found - position) > len(probe) + 2 for found in self._extremes[probe])
+        return any(found >= 0 and abs(found - position) > away for found in self._extremes[probe])
 
     @functools.cached_property
     def _trigrams(self) -> frozenset[str]:
