@@ -84,7 +84,8 @@ def test_lost_lead_byte_is_kept_and_marked_when_nothing_decides(rulebook):
     assert "制度?h委" in doc.text
 
 
-@pytest.mark.parametrize("text", [CONFIRMED + UNCONFIRMED, UNCONFIRMED + CONFIRMED], ids=["certain-first", "certain-last"])
+@pytest.mark.parametrize("text", [CONFIRMED + UNCONFIRMED, UNCONFIRMED + CONFIRMED],
+                         ids=["certain-first", "certain-last"])
 def test_lost_lead_byte_repair_made_with_certainty_decides_the_same_damage_elsewhere(text, rulebook):
     doc = normalise(from_text(text), rulebook)
     assert lost_lead(doc) == [("?h", "縣", True)] * 2
