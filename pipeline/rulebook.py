@@ -313,11 +313,14 @@ class SubjectExample(Strict):
 
 class SubjectRules(Strict):
     before_first: list[Kind]
-    after_de_first: list[Kind]
+    before_first_when_de_follows: list[Kind]
+    generic_heads: list[str]
     scope_words: list[str]
     linking_words: list[str]
+    verb_results: list[str]
     suffixes: list[str]
     skip_before: list[PatternRule]
+    skip_after: list[PatternRule]
     examples: list[SubjectExample] = []
 
 

@@ -80,7 +80,7 @@ def test_indicators_example(example, rulebook):
     assert [(f["text"], f["kind"], f["value"], f["unit"], f["qualifier"]) for f in found] == expected
 
 
-SKIPS = RULES.indicators.subjects.skip_before
+SKIPS = [*RULES.indicators.subjects.skip_before, *RULES.indicators.subjects.skip_after]
 
 
 @pytest.mark.parametrize(("rule", "text"), cases(SKIPS))

@@ -13,7 +13,7 @@ import regex
 
 from pipeline.document import Document, Sentence, SpanSet
 from pipeline.numbers import RANGE_JOINER, Number, find_numbers, join_adjacent
-from pipeline.rulebook import IndicatorRules, SubjectRules
+from pipeline.rulebook import IndicatorRules, PatternRule, SubjectRules
 from pipeline.stages.segment import Segmenter
 from pipeline.tables import IndicatorRow, MeasureRow
 
@@ -26,6 +26,7 @@ CLAUSE_MAX_LENGTH = 60  # a subject is looked for this far around its number, at
 NOMINAL_FLAGS = ("n", "vn", "an", "j", "b", "l", "nz", "ng", "f", "s")
 # Tags of words a one-character head (率, 员, 类) never attaches to: numerals, classifiers,
 # punctuation, particles, prepositions, conjunctions, adverbs.
+RESULTATIVE = "vr"  # not a jieba flag: a verb with its result (改造成), never a noun
 UNATTACHABLE_FLAGS = ("m", "q", "x", "u", "p", "c", "d", "e", "y", "o", "w")
 
 
@@ -77,19 +78,33 @@ def _veto_spans(text: str, rules: IndicatorRules) -> SpanSet:
 
 
 def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
-    """The sentence's indicators; an item with no subject of its own shares the previous one's."""
+    """The sentence's indicators; an item with no subject of its own shares the previous one's.
+
+    Numbers written one right after another (带动360户7085名群众) share the subject found
+    around the whole run.
+    """
     text = sentence.text
     subjects: dict[str | None, str | None] = {}  # the latest subject per kind, and of any kind
-    previous_end = None
-    for found in _join_ranges(list(_mentions(text, rules, units, vetoed, sentence.start)), text):
-        follows_another = previous_end is not None and not text[previous_end:found["start"]].strip()
-        previous_end = found["end"]
-        subject = None if follows_another else find_subject(
-            text, found["start"], found["end"], found["kind"], rules.subjects, segmenter)
-        subject = subject or subjects.get(found["kind"]) or subjects.get(None)
-        subjects[found["kind"]] = subjects[None] = subject
-        yield {**found, "subject": subject,
-               "start": sentence.start + found["start"], "end": sentence.start + found["end"]}
+    for run in _runs(_join_ranges(list(_mentions(text, rules, units, vetoed, sentence.start)), text), text):
+        found_subject = find_subject(text, run[0]["start"], run[-1]["end"], run[0]["kind"], rules.subjects, segmenter)
+        if found_subject in rules.subjects.generic_heads:
+            found_subject = subjects.get(run[0]["kind"]) or found_subject
+        for found in run:
+            subject = found_subject or subjects.get(found["kind"]) or subjects.get(None)
+            subjects[found["kind"]] = subjects[None] = subject
+            yield {**found, "subject": subject,
+                   "start": sentence.start + found["start"], "end": sentence.start + found["end"]}
+
+
+def _runs(mentions: list[dict], text: str) -> list[list[dict]]:
+    """Mentions grouped into runs with nothing but spaces between them (36户112人)."""
+    runs: list[list[dict]] = []
+    for mention in mentions:
+        if runs and not text[runs[-1][-1]["end"]:mention["start"]].strip():
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    return runs
 
 
 def _mentions(text: str, rules, units, vetoed, offset: int):
@@ -193,14 +208,16 @@ def find_subject(
     clause_start = last_break.end() if last_break else window_start
     next_break = _CLAUSE_BREAK.search(text, end, end + CLAUSE_MAX_LENGTH)
     clause_end = next_break.start() if next_break else min(len(text), end + CLAUSE_MAX_LENGTH)
-    before = _skip_change(_plain(text[clause_start:start]), rules)
-    after = _plain(text[end:clause_end])
+    before = _skip(_plain(text[clause_start:start]), rules.skip_before)
+    after = _skip(_plain(text[end:clause_end]), rules.skip_after)
     phrases = [(_phrase_after, after), (_phrase_before, before)]
-    if kind in rules.before_first and not (kind in rules.after_de_first and after[:1] == "的"):
+    if kind in (rules.before_first_when_de_follows if after[:1] == "的" else rules.before_first):
         phrases.reverse()
     for phrase, fragment in phrases:
         if found := phrase(fragment, rules, segmenter):
             return found
+    if verb := _verb_before(before, rules, segmenter):
+        return verb  # 解困6万人: the verb is all there is
     fallback = regex.split(r"[\d.]", after, maxsplit=1)[0].strip()
     return fallback[:SUBJECT_MAX_LENGTH] or None
 
@@ -210,16 +227,17 @@ def _plain(fragment: str) -> str:
     return _QUOTE_MARKS.sub("", _SHORT_ASIDE.sub("", fragment)).strip()
 
 
-def _skip_change(before: str, rules: SubjectRules) -> str:
-    """``before`` without the change and its origin that stand between subject and number."""
+def _skip(fragment: str, skip_rules: list[PatternRule]) -> str:
+    """``fragment`` without what stands between subject and number: a change and its origin
+    before it (提高到, 比上年), a subset after it (60岁以上), each rule applied until none matches."""
     while True:
-        for rule in rules.skip_before:
-            match = rule.search(before)
+        for rule in skip_rules:
+            match = rule.search(fragment)
             if match and match.start() < match.end():
-                before = before[:match.start()].rstrip()
+                fragment = (fragment[:match.start()] + fragment[match.end():]).strip()
                 break
         else:
-            return before
+            return fragment
 
 
 def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple[str, str]]:
@@ -228,7 +246,7 @@ def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple
     Scope words are tagged as pronouns (r), which no subject phrase crosses.
     """
     tagged: list[tuple[str, str]] = []
-    for word, flag in segmenter.tag(fragment):
+    for word, flag in _mend(segmenter.tag(fragment), rules):
         if word in rules.scope_words:
             flag = "r"
         elif word in rules.suffixes:
@@ -239,13 +257,35 @@ def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple
     return tagged
 
 
+def _mend(tagged: list[tuple[str, str]], rules: SubjectRules) -> list[tuple[str, str]]:
+    """jieba's tokens with each linking word whole and alone (高+达 → 高达, 仍+有 → 仍有, a head
+    glued to the linking word after it split off: 率为 → 率+为), and a verb joined to its result
+    (改造+成 → 改造成, tagged ``RESULTATIVE`` so it never reads as a noun)."""
+    mended: list[tuple[str, str]] = []
+    for word, flag in tagged:
+        if word[:1] in rules.suffixes and word[1:] in rules.linking_words:
+            mended += [(word[:1], "n"), (word[1:], "d")]
+        elif mended and mended[-1][0] + word in rules.linking_words:
+            mended[-1] = (mended[-1][0] + word, "d")
+        elif mended and mended[-1][1].startswith("v") and word in rules.verb_results:
+            mended[-1] = (mended[-1][0] + word, RESULTATIVE)
+        else:
+            mended.append((word, flag))
+    return mended
+
+
 def _phrase_after(after: str, rules: SubjectRules, segmenter: Segmenter) -> str | None:
-    """The noun phrase a pre-nominal quantifier introduces: 1149名[自主创业的下岗失业人员]."""
+    """The noun phrase a pre-nominal quantifier introduces: 1149名[自主创业的下岗失业人员],
+    33名[能够帮助群众的]项目书记."""
     tagged = _tag(after.lstrip("的 "), rules, segmenter)
-    opens_with_noun = bool(tagged) and _nominal(tagged[0][1])
-    modified_noun = (len(tagged) > 1 and tagged[0][1].startswith(("v", "a", "d", "i", "b"))
-                     and _nominal(tagged[1][1]))
-    if not (opens_with_noun or modified_noun):
+    de = next((i for i, (word, flag) in enumerate(tagged) if word == "的" or flag.startswith("x")), None)
+    clause = tagged[:de] if de is not None and tagged[de][0] == "的" else []
+    relative_clause = (clause and not _nominal(clause[0][1]) and _opens_noun_phrase(tagged[de + 1:])
+                       and any(flag.startswith("v") and flag != "vn" for _, flag in clause)
+                       and not any(flag.startswith(("m", "c", "p")) for _, flag in clause))
+    if relative_clause:  # 3个村的孩子 counts villages: a clause without a verb is no relative clause
+        tagged = tagged[de + 1:]
+    elif not _opens_noun_phrase(tagged):
         return None
     words: list[str] = []
     head = 0
@@ -258,22 +298,38 @@ def _phrase_after(after: str, rules: SubjectRules, segmenter: Segmenter) -> str 
     return _shortest(words[:head])
 
 
+def _opens_noun_phrase(tagged: list[tuple[str, str]]) -> bool:
+    """Whether the words open with a noun, or a noun after one modifier (新建+厂房)."""
+    return bool(tagged) and (_nominal(tagged[0][1]) or (
+        len(tagged) > 1 and tagged[0][1].startswith(("v", "a", "d", "i", "b")) and _nominal(tagged[1][1])))
+
+
 def _phrase_before(before: str, rules: SubjectRules, segmenter: Segmenter) -> str | None:
     """The noun phrase right before the number, linking words (达, 为, 共) skipped."""
-    tagged = _tag(before, rules, segmenter)
-    skipped = {*rules.linking_words, "的"}
-    while tagged and tagged[-1][0] in skipped:
-        tagged.pop()
+    tagged = _tag_up_to_number(before, rules, segmenter)
     if len(tagged) > 1 and tagged[-1][1] == "v" and _nominal(tagged[-2][1]):
         tagged[-1] = (tagged[-1][0], "vn")  # a verb closing a noun compound names it: 经济+收入
+    generic_head = bool(tagged) and tagged[-1][0] in rules.generic_heads  # 务工+就业+规模
     words: list[str] = []
     for word, flag in reversed(tagged):
-        if word == "的" or not (_nominal(flag) or (words and flag.startswith("a"))):
-            if not words and flag.startswith("v"):
-                words.append(word)  # 解困6万人: the verb is all there is
+        if word == "的" or not (_nominal(flag) or (words and flag.startswith("a")) or (generic_head and flag == "v")):
             break
         words.insert(0, word)
     return _shortest(words)
+
+
+def _verb_before(before: str, rules: SubjectRules, segmenter: Segmenter) -> str | None:
+    """The verb right before the number, linking words skipped, when no phrase names more."""
+    tagged = _tag_up_to_number(before, rules, segmenter)
+    return tagged[-1][0] if tagged and tagged[-1][1].startswith("v") else None
+
+
+def _tag_up_to_number(before: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple[str, str]]:
+    """``before`` tagged, without the linking words and 的 that end it."""
+    tagged = _tag(before, rules, segmenter)
+    while tagged and (tagged[-1][0] in rules.linking_words or tagged[-1][0] == "的"):
+        tagged.pop()
+    return tagged
 
 
 def _nominal(flag: str) -> bool:
