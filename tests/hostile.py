@@ -58,6 +58,7 @@ def hostile_files() -> dict[str, bytes]:
         "good_utf8.txt": seed_bytes,
         "good_gb18030.txt": SIMPLIFIED.encode("gb18030"),
         "good_utf16_bom.txt": SIMPLIFIED.encode("utf-16"),
+        "good_utf16be_no_bom.txt": SIMPLIFIED.encode("utf-16-be"),
         "big5.txt": TRADITIONAL.replace("©", "(c)").encode("big5"),
         "binary.txt": rng.randbytes(64_000),
         "empty.txt": b"",

@@ -45,7 +45,7 @@ def test_batch_broken_file_becomes_an_error_row(tmp_path, rulebook):
     assert summary.documents == 3
     assert documents.loc["good.txt", "status"] == "ok"
     assert documents.loc["binary.txt", "status"] == "error"
-    assert documents.loc["binary.txt", "error"] == "DecodeError: not UTF-8, GB18030 or Big5 text"
+    assert documents.loc["binary.txt", "error"] == "DecodeError: not UTF-8, UTF-16, GB18030 or Big5 text"
     assert documents.loc["empty.txt", "status"] == "ok"
     assert len(pd.read_parquet(tmp_path / "out" / "indicators")) > 0
 

@@ -32,7 +32,8 @@ def test_hostile_corpus_gets_one_documents_row_per_file(hostile_out):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["good_gb18030.txt", "good_utf16_bom.txt", "nul_inside.txt"])
+@pytest.mark.parametrize("name", [
+    "good_gb18030.txt", "good_utf16_bom.txt", "good_utf16be_no_bom.txt", "nul_inside.txt"])
 def test_hostile_good_report_in_any_wrapping_gives_the_same_indicators(hostile_out, name):
     documents = pd.read_parquet(hostile_out / "documents").set_index("source_name")
     indicators = pd.read_parquet(hostile_out / "indicators")

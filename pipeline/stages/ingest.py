@@ -32,6 +32,13 @@ UTF8_MAX_DAMAGE = 0.3  # share of the non-ASCII bytes
 # its bytes randomised. Binaries have many: 12 % for bytes(range(256)), 20 %
 # for compressed or random bytes, 34 % and more for images and compiled code.
 NOT_TEXT = 0.1  # share of all bytes that are undecodable or control characters
+# UTF-16 without a BOM shows itself by NUL bytes, the high byte of every ASCII character
+# (digits, line ends) and the low byte of Han characters such as 一 (4E 00): 6 % of the
+# bytes or more for every seed and tests/corpus report. UTF-8 and the double-byte
+# encodings have none. The byte order is the one that reads as Chinese text.
+UTF16_MIN_NULS = 0.01  # share of all bytes
+UTF16_MIN_CHINESE = 0.9  # share of the characters that are Han, punctuation, ASCII or spaces
+_CHINESE_TEXT = regex.compile(r"[\p{Han}\p{P}\s\x20-\x7e\uff01-\uff5e]")
 
 _MARK_ERRORS = "pipeline.mark-undecodable"
 codecs.register_error(  # one lone surrogate per undecodable byte, so the bytes can be counted
@@ -47,7 +54,7 @@ class DecodeError(ValueError):
 
 class Decoded(NamedTuple):
     text: str  # each undecodable byte as U+FFFD
-    encoding: str  # utf-8, utf-8-sig, utf-16, gb18030 or big5
+    encoding: str  # utf-8, utf-8-sig, utf-16 (with a BOM), utf-16-le, utf-16-be, gb18030 or big5
     undecodable: int  # bytes that were replaced
 
 
@@ -100,21 +107,35 @@ def decode_bytes(raw: bytes) -> Decoded:
     text, encoding = _best_reading(raw)
     undecodable = len(_UNDECODABLE.findall(text))
     if undecodable + len(_CONTROL.findall(text)) > NOT_TEXT * len(raw):
-        raise DecodeError("not UTF-8, GB18030 or Big5 text")
+        raise DecodeError("not UTF-8, UTF-16, GB18030 or Big5 text")
     return Decoded(_UNDECODABLE.sub("\ufffd", text), encoding, undecodable)
 
 
 def _best_reading(raw: bytes) -> tuple[str, str]:
-    """The text with undecodable bytes marked, and its encoding: a BOM's, UTF-8, or the likelier double-byte one."""
+    """The text with undecodable bytes marked, and its encoding: a BOM's, UTF-16 by its NULs, UTF-8,
+    or the likelier double-byte one."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             return raw.decode(encoding, _MARK_ERRORS), encoding
+    if utf16 := _utf16_without_bom(raw):
+        return raw.decode(utf16, _MARK_ERRORS), utf16
     text = raw.decode("utf-8", _MARK_ERRORS)
     non_ascii = len(raw.translate(None, bytes(range(0x80))))
     if len(_UNDECODABLE.findall(text)) <= UTF8_MAX_DAMAGE * non_ascii:
         return text, "utf-8"
     readings = [(raw.decode(encoding, _MARK_ERRORS), encoding) for encoding in DOUBLE_BYTE_ENCODINGS]
     return min(readings, key=lambda reading: _oddness(reading[0], len(raw)))
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes hold enough NULs and read as Chinese text that way."""
+    if len(raw) % 2 or raw.count(0) < max(1, UTF16_MIN_NULS * len(raw)):
+        return None
+    for order in ("utf-16-le", "utf-16-be"):
+        text = raw.decode(order, "replace")
+        if len(_CHINESE_TEXT.findall(text)) >= UTF16_MIN_CHINESE * len(text):
+            return order
+    return None
 
 
 def _oddness(text: str, size: int) -> float:
