@@ -24,9 +24,9 @@ _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
 CLAUSE_MAX_LENGTH = 60  # a subject is looked for this far around its number, at most
 NOMINAL_FLAGS = ("n", "vn", "an", "j", "b", "l", "nz", "ng", "f", "s")
+RESULTATIVE = "vr"  # not a jieba flag: a verb with its result (改造成), never a noun
 # Tags of words a one-character head (率, 员, 类) never attaches to: numerals, classifiers,
 # punctuation, particles, prepositions, conjunctions, adverbs.
-RESULTATIVE = "vr"  # not a jieba flag: a verb with its result (改造成), never a noun
 UNATTACHABLE_FLAGS = ("m", "q", "x", "u", "p", "c", "d", "e", "y", "o", "w")
 
 
@@ -278,14 +278,8 @@ def _phrase_after(after: str, rules: SubjectRules, segmenter: Segmenter) -> str 
     """The noun phrase a pre-nominal quantifier introduces: 1149名[自主创业的下岗失业人员],
     33名[能够帮助群众的]项目书记."""
     tagged = _tag(after.lstrip("的 "), rules, segmenter)
-    de = next((i for i, (word, flag) in enumerate(tagged) if word == "的" or flag.startswith("x")), None)
-    clause = tagged[:de] if de is not None and tagged[de][0] == "的" else []
-    relative_clause = (clause and not _nominal(clause[0][1]) and _opens_noun_phrase(tagged[de + 1:])
-                       and any(flag.startswith("v") and flag != "vn" for _, flag in clause)
-                       and not any(flag.startswith(("m", "c", "p")) for _, flag in clause))
-    if relative_clause:  # 3个村的孩子 counts villages: a clause without a verb is no relative clause
-        tagged = tagged[de + 1:]
-    elif not _opens_noun_phrase(tagged):
+    tagged = _after_relative_clause(tagged) or tagged
+    if not _opens_noun_phrase(tagged):
         return None
     words: list[str] = []
     head = 0
@@ -296,6 +290,21 @@ def _phrase_after(after: str, rules: SubjectRules, segmenter: Segmenter) -> str 
         if _nominal(flag):
             head = len(words)
     return _shortest(words[:head])
+
+
+def _after_relative_clause(tagged: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """The words after 的 when a relative clause opens ``tagged`` (能够帮助群众的+项目书记).
+
+    A clause has a verb and no numeral, conjunction or preposition: 3个村的孩子 counts villages.
+    """
+    de = next((i for i, (word, flag) in enumerate(tagged) if word == "的" or flag.startswith("x")), None)
+    if de is None or tagged[de][0] != "的":
+        return None
+    clause, head = tagged[:de], tagged[de + 1:]
+    is_clause = (bool(clause) and not _nominal(clause[0][1])
+                 and any(flag.startswith("v") and flag != "vn" for _, flag in clause)
+                 and not any(flag.startswith(("m", "c", "p")) for _, flag in clause))
+    return head if is_clause and _opens_noun_phrase(head) else None
 
 
 def _opens_noun_phrase(tagged: list[tuple[str, str]]) -> bool:
