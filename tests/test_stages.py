@@ -27,6 +27,7 @@ def test_normalise_strips_lines_and_drops_blank_ones(rulebook):
 
 def test_normalise_folds_full_width_letters_and_digits(rulebook):
     assert normalised("建成ＡＢ站点１２３个", rulebook).text == "建成AB站点123个"
+    assert normalised("投资３．５亿元，增长１２．３％．", rulebook).text == "投资3.5亿元，增长12.3％．"
 
 
 @pytest.mark.parametrize("text", ["党建工作", "產(chǎn)生?h委常委", "  a\n\nb  "])

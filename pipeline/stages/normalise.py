@@ -21,7 +21,7 @@ from pipeline.stages.lost_bytes import lost_lead_byte_repairs, shifted_byte_repa
 
 _LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\ufffe]")
-_WIDE_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_WIDE_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|(?<=[0-9\uff10-\uff19])．(?=[0-9\uff10-\uff19])")
 _ODD_SPACE = regex.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE = regex.compile(r"[^\n]*")
 _CONTENT = regex.compile(r"[^\s](?:[^\n]*[^\s])?")
@@ -53,7 +53,8 @@ def _apply(doc: Document, edits: list[Edit]) -> Document:
 
 
 def _tidy_edits(text: str) -> list[Edit]:
-    """Unify line ends, drop control characters, fold full-width letters, digits and spaces."""
+    """Unify line ends, drop control characters, fold full-width letters, digits, decimal points
+    (３．５) and spaces."""
     edits: list[Edit] = []
     for match in regex.finditer(
         f"{_LINE_BREAK.pattern}|{_CONTROL.pattern}|{_WIDE_ALNUM.pattern}|{_ODD_SPACE.pattern}", text
@@ -63,10 +64,10 @@ def _tidy_edits(text: str) -> list[Edit]:
             replacement = "\n"
         elif _CONTROL.fullmatch(found):
             replacement = ""
-        elif _WIDE_ALNUM.fullmatch(found):
-            replacement = chr(ord(found) - 0xFEE0)
-        else:
+        elif _ODD_SPACE.fullmatch(found):
             replacement = " "
+        else:  # a full-width form
+            replacement = chr(ord(found) - 0xFEE0)
         if replacement != found:
             edits.append(Edit(match.start(), match.end(), replacement))
     return edits
