@@ -19,6 +19,8 @@ from pipeline.tables import IndicatorRow, MeasureRow
 
 _CLAUSE_BREAK = regex.compile(r"[，,、；;：:。！？!?\n]")
 _LAST_CLAUSE_BREAK = regex.compile(_CLAUSE_BREAK.pattern, regex.REVERSE)
+_LAST_LIST_BREAK = regex.compile(r"[，,；;：:。！？!?\n]", regex.REVERSE)  # a clause break that ends a list
+_LIST_JOINER = regex.compile(r"\s*[、，,和与及]\s*")  # between the items of a list
 _SHORT_ASIDE = regex.compile(r"[(（][^()（）]{1,4}[)）]")
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
@@ -85,6 +87,7 @@ def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
     """
     text = sentence.text
     subjects: dict[str | None, str | None] = {}  # the latest subject per kind, and of any kind
+    rows = []
     for run in _runs(_join_ranges(list(_mentions(text, rules, units, vetoed, sentence.start)), text), text):
         found_subject = find_subject(text, run[0]["start"], run[-1]["end"], run[0]["kind"], rules.subjects, segmenter)
         if found_subject in rules.subjects.generic_heads:
@@ -92,8 +95,35 @@ def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
         for found in run:
             subject = found_subject or subjects.get(found["kind"]) or subjects.get(None)
             subjects[found["kind"]] = subjects[None] = subject
-            yield {**found, "subject": subject,
-                   "start": sentence.start + found["start"], "end": sentence.start + found["end"]}
+            rows.append({**found, "subject": subject})
+    _respectively(rows, text, rules.subjects, segmenter)
+    for row in rows:
+        yield {**row, "start": sentence.start + row["start"], "end": sentence.start + row["end"]}
+
+
+def _respectively(rows: list[dict], text: str, rules: SubjectRules, segmenter: Segmenter) -> None:
+    """A、B分别增长9.2%、11.6%: each number of a list after 分别 measures the item in its place,
+    named before 分别 in the same clause or by the numbers just before the list."""
+    i = 0
+    while i < len(rows):
+        last_break = _LAST_CLAUSE_BREAK.search(text, 0, rows[i]["start"])
+        lead = text[max(last_break.end() if last_break else 0, rows[i - 1]["end"] if i else 0):rows[i]["start"]]
+        end = i + 1
+        while end < len(rows) and _LIST_JOINER.fullmatch(text, rows[end - 1]["end"], rows[end]["start"]):
+            end += 1
+        if "分别" in lead and end - i > 1:
+            size = end - i
+            respectively = text.rindex("分别", 0, rows[i]["start"])
+            list_break = _LAST_LIST_BREAK.search(text, 0, respectively)
+            items = _skip(text[list_break.end() if list_break else 0:respectively], rules.skip_before)
+            if items:
+                names = [_phrase_before(item, rules, segmenter) for item in _LIST_JOINER.split(items)]
+            else:  # 营业收入16.8亿元、利润总额21.4亿元，同比分别增长9.2%、11.6%
+                names = [row["subject"] for row in rows[max(0, i - size):i]]
+            if len(names) == size and all(names) and len(set(names)) == size:
+                for row, name in zip(rows[i:end], names, strict=True):
+                    row["subject"] = name
+        i = end
 
 
 def _runs(mentions: list[dict], text: str) -> list[list[dict]]:
@@ -241,17 +271,19 @@ def _skip(fragment: str, skip_rules: list[PatternRule]) -> str:
 
 
 def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple[str, str]]:
-    """POS-tagged words, a one-character head joined to the word before it (收缴+率).
+    """POS-tagged words, a one-character head joined to the word before it (收缴+率), as is a
+    classifier with no numeral before it, which is a noun's last character (充电+桩, 老年人+口).
 
     Scope words are tagged as pronouns (r), which no subject phrase crosses.
     """
     tagged: list[tuple[str, str]] = []
     for word, flag in _mend(segmenter.tag(fragment), rules):
+        attaches = bool(tagged) and tagged[-1][0] != "的" and not tagged[-1][1].startswith(UNATTACHABLE_FLAGS)
         if word in rules.scope_words:
             flag = "r"
-        elif word in rules.suffixes:
+        elif word in rules.suffixes or (flag == "q" and len(word) == 1 and attaches):
             flag = "n"
-            if tagged and tagged[-1][0] != "的" and not tagged[-1][1].startswith(UNATTACHABLE_FLAGS):
+            if attaches:
                 word = tagged.pop()[0] + word
         tagged.append((word, flag))
     return tagged
@@ -283,10 +315,13 @@ def _phrase_after(after: str, rules: SubjectRules, segmenter: Segmenter) -> str 
         return None
     words: list[str] = []
     head = 0
+    previous_flag = ""
     for word, flag in tagged:
-        if flag.startswith("x") or (flag.startswith(("v", "p", "c", "r", "m")) and head):
+        possessive = word == "的" and previous_flag.startswith(("n", "j"))  # 23个老旧小区的服务点 counts 小区
+        if flag.startswith("x") or possessive or (head and flag.startswith(("v", "p", "c", "r", "m"))):
             break
         words.append(word)
+        previous_flag = flag
         if _nominal(flag):
             head = len(words)
     return _shortest(words[:head])
@@ -295,22 +330,26 @@ def _phrase_after(after: str, rules: SubjectRules, segmenter: Segmenter) -> str 
 def _after_relative_clause(tagged: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
     """The words after 的 when a relative clause opens ``tagged`` (能够帮助群众的+项目书记).
 
-    A clause has a verb and no numeral, conjunction or preposition: 3个村的孩子 counts villages.
+    A clause has a verb or an idiom (各具特色的) and no numeral, conjunction or preposition:
+    3个村的孩子 counts villages.
     """
     de = next((i for i, (word, flag) in enumerate(tagged) if word == "的" or flag.startswith("x")), None)
     if de is None or tagged[de][0] != "的":
         return None
     clause, head = tagged[:de], tagged[de + 1:]
     is_clause = (bool(clause) and not _nominal(clause[0][1])
-                 and any(flag.startswith("v") and flag != "vn" for _, flag in clause)
+                 and any(flag.startswith(("v", "i")) and flag != "vn" for _, flag in clause)
                  and not any(flag.startswith(("m", "c", "p")) for _, flag in clause))
     return head if is_clause and _opens_noun_phrase(head) else None
 
 
 def _opens_noun_phrase(tagged: list[tuple[str, str]]) -> bool:
-    """Whether the words open with a noun, or a noun after one modifier (新建+厂房)."""
-    return bool(tagged) and (_nominal(tagged[0][1]) or (
-        len(tagged) > 1 and tagged[0][1].startswith(("v", "a", "d", "i", "b")) and _nominal(tagged[1][1])))
+    """Whether the words open with a noun, a noun after one modifier (新建+厂房) or after
+    adjectives (老+旧+小区)."""
+    flags = [flag for _, flag in tagged[:3]]
+    return bool(flags) and (_nominal(flags[0]) or (
+        len(flags) > 1 and flags[0].startswith(("v", "a", "d", "i", "b")) and _nominal(flags[1])) or (
+        len(flags) > 2 and all(flag.startswith(("a", "b")) for flag in flags[:2]) and _nominal(flags[2])))
 
 
 def _phrase_before(before: str, rules: SubjectRules, segmenter: Segmenter) -> str | None:
