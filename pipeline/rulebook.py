@@ -178,8 +178,14 @@ class NormaliseRules(Strict):
 
 
 
+class ZoneRule(PatternRule):
+    run: int = Field(default=1, ge=1)  # the fewest consecutive matching lines that are furniture
+
+
 class BoilerplateRules(Strict):
     line: list[PatternRule]
+    header: list[ZoneRule]
+    footer: list[ZoneRule]
     cut_from: list[PatternRule]
 
 
@@ -208,6 +214,7 @@ class TitleRule(Strict):
     min_length: int
     max_length: int
     not_ending: str
+    site_suffix: PatternRule
 
 
 class MetadataRules(Strict):

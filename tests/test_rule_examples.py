@@ -25,7 +25,16 @@ def test_normalise_rule_leaves_its_counter_example(rule, text):
     assert rule.regex.sub("", text) == text
 
 
-FURNITURE = RULES.boilerplate.line + RULES.boilerplate.cut_from
+BOILERPLATE = RULES.boilerplate
+ANYWHERE = BOILERPLATE.line + BOILERPLATE.cut_from
+FURNITURE = ANYWHERE + BOILERPLATE.header + BOILERPLATE.footer
+
+
+def rules_where(rule):
+    """The rules that can drop a line where ``rule`` applies: a header rule's counter-example must
+    be kept even above the report's first sentence."""
+    zones = [zone for zone in (BOILERPLATE.header, BOILERPLATE.footer) if rule in zone]
+    return ANYWHERE + (zones[0] if zones else [])
 
 
 @pytest.mark.parametrize(("rule", "line"), cases(FURNITURE))
@@ -35,7 +44,17 @@ def test_boilerplate_rule_drops_its_example(rule, line):
 
 @pytest.mark.parametrize(("rule", "line"), cases(FURNITURE, "not_"))
 def test_boilerplate_rule_keeps_its_counter_example(rule, line):
-    assert not any(r.regex.fullmatch(line) for r in FURNITURE)
+    assert not any(r.regex.fullmatch(line) for r in rules_where(rule))
+
+
+@pytest.mark.parametrize(("rule", "title"), cases([RULES.metadata.title.site_suffix]))
+def test_title_site_suffix_finds_its_example(rule, title):
+    assert rule.regex.search(title)
+
+
+@pytest.mark.parametrize(("rule", "title"), cases([RULES.metadata.title.site_suffix], "not_"))
+def test_title_site_suffix_ignores_its_counter_example(rule, title):
+    assert not rule.regex.search(title)
 
 
 METADATA = RULES.metadata.date + RULES.metadata.source + RULES.metadata.author

@@ -7,32 +7,28 @@ author read from the furniture, the first body lines and the last one.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import regex
 
 from pipeline.document import Document, Metadata
 from pipeline.offsets import Edit, apply_edits
-from pipeline.rulebook import MetadataRule, MetadataRules, Rulebook
+from pipeline.rulebook import BoilerplateRules, MetadataRule, MetadataRules, Rulebook, ZoneRule
 
 _LINE = regex.compile(r"[^\n]+")
 _MARKER_START = regex.compile(r"[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]")
+# A line that ends a sentence is report text; the page's header stands above the first such line
+# and its footer below the last.
+_SENTENCE_END = regex.compile(r"[。！？!?][”’」』\"')）]*$")
 
 
 def strip_furniture(doc: Document, rulebook: Rulebook) -> Document:
     """Remove furniture lines and read the metadata."""
-    rules = rulebook.boilerplate
     lines = [(m.start(), m.end(), m.group()) for m in _LINE.finditer(doc.text)]
-    furniture: list[tuple[int, int, str]] = []
-    body: list[tuple[int, int, str]] = []
-    cut = False
-    for line in lines:
-        text = line[2]
-        cut = cut or any(rule.fullmatch(text) for rule in rules.cut_from)
-        if cut or any(rule.fullmatch(text) for rule in rules.line):
-            furniture.append(line)
-        else:
-            body.append(line)
+    dropped = find_furniture([text for _, _, text in lines], rulebook.boilerplate)
+    furniture = [line for line, drop in zip(lines, dropped, strict=True) if drop]
+    body = [line for line, drop in zip(lines, dropped, strict=True) if not drop]
     metadata = read_metadata(
         [text for _, _, text in furniture], [text for _, _, text in body], rulebook.metadata
     )
@@ -46,6 +42,37 @@ def strip_furniture(doc: Document, rulebook: Rulebook) -> Document:
         doc, text=new_text, to_raw=doc.to_raw.then(step),
         furniture=tuple(text for _, _, text in furniture), metadata=metadata,
     )
+
+
+def find_furniture(lines: list[str], rules: BoilerplateRules) -> list[bool]:
+    """Whether each line is furniture: by a `line` rule anywhere, from a `cut_from` line on, by a
+    `header` rule above the first line that ends a sentence and by a `footer` rule below the last."""
+    dropped = []
+    cut = False
+    for text in lines:
+        cut = cut or any(rule.fullmatch(text) for rule in rules.cut_from)
+        dropped.append(cut or any(rule.fullmatch(text) for rule in rules.line))
+    kept = [index for index, drop in enumerate(dropped) if not drop]
+    ends = [index for index in kept if _SENTENCE_END.search(lines[index])]
+    header = [index for index in kept if not ends or index < ends[0]]
+    footer = [index for index in kept if not ends or index > ends[-1]]
+    for zone, rules_of_zone in ((header, rules.header), (footer, rules.footer)):
+        for index in _zone_hits(zone, lines, rules_of_zone):
+            dropped[index] = True
+    return dropped
+
+
+def _zone_hits(zone: list[int], lines: list[str], rules: list[ZoneRule]) -> set[int]:
+    """The zone's lines that a rule drops: those in runs of at least ``rule.run`` matching lines in a
+    row (lines dropped before do not break a run)."""
+    hits: set[int] = set()
+    for rule in rules:
+        positions = [position for position, index in enumerate(zone) if rule.fullmatch(lines[index])]
+        for _, run in itertools.groupby(enumerate(positions), lambda pair: pair[1] - pair[0]):
+            run_lines = [zone[position] for _, position in run]
+            if len(run_lines) >= rule.run:
+                hits.update(run_lines)
+    return hits
 
 
 def _line_end(text: str, end: int) -> int:
@@ -69,11 +96,12 @@ def read_metadata(furniture: list[str], body: list[str], rules: MetadataRules) -
 
 
 def _title(body: list[str], rules: MetadataRules) -> str | None:
-    """The first body line when it reads like a headline."""
+    """The first body line when it reads like a headline, without the site's name after it."""
     if not body:
         return None
-    first = body[0]
     rule = rules.title
+    suffix = rule.site_suffix.search(body[0])
+    first = body[0][:suffix.start()] if suffix else body[0]
     if (
         rule.min_length <= len(first) <= rule.max_length
         and first[-1] not in rule.not_ending
@@ -97,8 +125,9 @@ def _first(rules: list[MetadataRule], places: dict[str, list[str]], read) -> str
 
 
 def _named(group: str):
-    """A reader that takes one named group of a match, tidied."""
-    return lambda match, rule, line: _clean(match.group(group))
+    """A reader that takes one named group of a match, tidied; a group repeated in the pattern
+    (several names, each after its role) gives every capture, spaced."""
+    return lambda match, rule, line: _clean(" ".join(match.captures(group)))
 
 
 def _iso_date(match: regex.Match, rule: MetadataRule, line: str) -> str | None:
