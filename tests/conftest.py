@@ -12,6 +12,8 @@ SEEDS = ROOT / "seeds"
 GOLD = Path(__file__).resolve().parent / "gold"
 CORPUS = Path(__file__).resolve().parent / "corpus"
 HELDOUT = Path(__file__).resolve().parent / "heldout"
+HELDOUT2 = Path(__file__).resolve().parent / "heldout2"
+HELDOUT3 = Path(__file__).resolve().parent / "heldout3"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pipeline.stages.lost_bytes import RULES as CONTEXT_REPAIRS
 from pipeline.stages.normalise import normalise_fragment
 from pipeline.tables import SCHEMAS
 
-from .conftest import CORPUS, GOLD, HELDOUT, SEEDS
+from .conftest import CORPUS, GOLD, HELDOUT, HELDOUT2, HELDOUT3, SEEDS
 
 CONTRACT = {
     "documents": "doc_id source_name source_path sha256 encoding script title date source author "
@@ -96,14 +96,22 @@ CORPUS_FLOORS = {"indicators_f1": 0.99, "programs_f1": 0.99, "measures_f1": 0.99
                  "furniture_removed": 0.98, "body_kept": 1.0, "title": 1.0, "date": 0.99}
 
 
-@pytest.mark.parametrize("corpus", [CORPUS, HELDOUT], ids=lambda path: path.name)
-def test_pipeline_generalises_to_reports_written_for_testing(corpus, tmp_path, rulebook):
+# tests/heldout3 is the newest blind set: its furniture, title and author rules are not yet
+# tuned on it, so it holds the floors it first scored after its indicator fixes.
+HELDOUT3_FLOORS = {**CORPUS_FLOORS, "indicators_f1": 0.98, "subject": 0.9, "furniture_removed": 0.89,
+                   "title": 0.83, "date": 1.0}
+
+
+@pytest.mark.parametrize(("corpus", "floors"), [
+    (CORPUS, CORPUS_FLOORS), (HELDOUT, CORPUS_FLOORS), (HELDOUT2, CORPUS_FLOORS), (HELDOUT3, HELDOUT3_FLOORS),
+], ids=["corpus", "heldout", "heldout2", "heldout3"])
+def test_pipeline_generalises_to_reports_written_for_testing(corpus, floors, tmp_path, rulebook):
     """Reports written by other hands from GOLD.md alone; the first scores of each set were
     taken before any rule was tuned on it (see the commit that added it)."""
     from pipeline.batch import run_batch
 
     run_batch([corpus], tmp_path / "out", rulebook, workers=2, progress=False)
     scores = evaluate(corpus / "gold", tmp_path / "out").as_dict()
-    below = {name: round(scores[name], 3) for name, floor in CORPUS_FLOORS.items()
+    below = {name: round(scores[name], 3) for name, floor in floors.items()
              if scores[name] < floor}
     assert not below, below
