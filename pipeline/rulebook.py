@@ -211,7 +211,7 @@ class MetadataRule(PatternRule):
 
 
 class TitleRule(Strict):
-    min_length: int
+    min_length: int = Field(ge=1)
     max_length: int
     not_ending: str
     site_suffix: PatternRule
