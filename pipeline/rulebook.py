@@ -297,6 +297,72 @@ class QualifierLexicon(Strict):
     before: dict[Qualifier, list[str]]
     after: dict[Qualifier, list[str]]
     not_before: list[str] = []
+    fillers: list[str] = []
+
+
+class ExpectedNumber(Strict):
+    text: str
+    value: float
+    high: float | None = None
+    kind: Literal["number", "percent", "fraction", "points"] = "number"
+    qualifier: Qualifier | None = None
+
+
+class NumberExample(Strict):
+    text: str
+    expect: list[ExpectedNumber]
+
+
+class NumberRules(Strict):
+    """rules/numbers.yaml: what find_numbers takes from around a numeral."""
+
+    qualifiers: QualifierLexicon
+    classifiers: list[str] = Field(min_length=1)
+    not_numbers: list[str]
+    examples: list[NumberExample] = []
+
+    @field_validator("not_numbers")
+    @classmethod
+    def _words_compile(cls, words: list[str]) -> list[str]:
+        for word in words:
+            _compile(word)
+        return words
+
+    @functools.cached_property
+    def not_numbers_regex(self) -> regex.Pattern:
+        return regex.compile("|".join(sorted(self.not_numbers, key=len, reverse=True)))
+
+    @functools.cached_property
+    def _before(self) -> list[tuple[str, str]]:
+        pairs = [(word, qualifier) for qualifier, words in self.qualifiers.before.items() for word in words]
+        return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+    @functools.cached_property
+    def _after(self) -> list[tuple[str, str]]:
+        pairs = [(word, qualifier) for qualifier, words in self.qualifiers.after.items() for word in words]
+        return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+    def qualifier_before(self, text: str, position: int) -> tuple[str, int] | None:
+        """(qualifier, where its word starts) when a qualifier word, perhaps with a filler
+        (超过了, 至少有), ends at ``position``."""
+        for filler in ("", *self.qualifiers.fillers):
+            if filler and not text.endswith(filler, 0, position):
+                continue
+            end = position - len(filler)
+            for word, qualifier in self._before:
+                if text.endswith(word, 0, end):
+                    if any(text.endswith(other, 0, end) for other in self.qualifiers.not_before):
+                        return None  # 附近3个村: 近 ends a word that qualifies nothing
+                    return qualifier, end - len(word)
+        return None
+
+    def qualifier_after(self, text: str, position: int) -> tuple[str, int] | None:
+        """(qualifier, where its word ends) when a qualifier word starts at ``position``."""
+        position += 1 if text[position:position + 1] == " " else 0
+        for word, qualifier in self._after:
+            if text.startswith(word, position):
+                return qualifier, position + len(word)
+        return None
 
 
 
@@ -341,6 +407,7 @@ class IndicatorRules(Strict):
 
 
 RULE_FILES: dict[str, type[Strict]] = {
+    "numbers": NumberRules,
     "normalise": NormaliseRules,
     "boilerplate": BoilerplateRules,
     "metadata": MetadataRules,
