@@ -67,15 +67,18 @@ class Scores:
     tallies: dict[str, Tally] = field(
         default_factory=lambda: {t: Tally() for t in ("indicators", "programs", "measures")})
     shares: dict[str, Share] = field(default_factory=lambda: {s: Share() for s in (
-        "subject", "qualifier", "measure_parent", "measure_program",
+        "subject", "qualifier", "change", "whole_row", "measure_parent", "measure_program",
         "furniture_removed", "body_kept", "title", "date", "source", "author")})
     details: list[str] = field(default_factory=list)
+    # up/down as the positive labels, over matched rows whose answer states a change
+    change_tally: Tally = field(default_factory=Tally)
 
     def as_dict(self) -> dict[str, float]:
         scores = {}
         for table, tally in self.tallies.items():
             scores |= {f"{table}_precision": tally.precision, f"{table}_recall": tally.recall,
                        f"{table}_f1": tally.f1}
+        scores["change_f1"] = self.change_tally.f1
         return scores | {name: share.value for name, share in self.shares.items()}
 
     def lines(self) -> list[str]:
@@ -83,13 +86,16 @@ class Scores:
         for table, t in self.tallies.items():
             lines.append(f"{table:<11} {t.precision:9.3f} {t.recall:7.3f} {t.f1:6.3f}   "
                          f"{t.hits:4d} {t.false_hits:5d} {t.misses:6d}")
+        c = self.change_tally
+        lines.append(f"{'change (up/down)':<11} {c.precision:9.3f} {c.recall:7.3f} {c.f1:6.3f}   "
+                     f"{c.hits:4d} {c.false_hits:5d} {c.misses:6d}")
         for name, share in self.shares.items():
             lines.append(f"{name + ' accuracy' if name in _ACCURACIES else name:<25} "
                          f"{share.value:6.3f}  ({share.right}/{share.total})")
         return lines
 
 
-_ACCURACIES = {"subject", "qualifier", "measure_parent", "measure_program", "title", "date",
+_ACCURACIES = {"subject", "qualifier", "change", "measure_parent", "measure_program", "title", "date",
                "source", "author"}
 
 
@@ -117,6 +123,17 @@ def evaluate(gold_dir: Path, out: Path) -> Scores:
     return scores
 
 
+def _tally_change(tally: Tally, gold: str | None, found: str | None) -> None:
+    """Count a change label as a hit, a false hit (said where the answer says otherwise) and a miss."""
+    if found and found == gold:
+        tally.hits += 1
+        return
+    if found:
+        tally.false_hits += 1
+    if gold:
+        tally.misses += 1
+
+
 def _same_value(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
@@ -138,6 +155,15 @@ def _score_indicators(gold: dict, found: pd.DataFrame, scores: Scores) -> None:
             tally.hits += 1
             scores.shares["subject"].add(same_subject(match["subject"], row.subject))
             scores.shares["qualifier"].add(match["qualifier"] == _none(row.qualifier))
+            change = _none(getattr(row, "change", None))
+            if "change" in match:
+                scores.shares["change"].add(match["change"] == change)
+                _tally_change(scores.change_tally, match["change"], change)
+                if match["change"] != change:
+                    scores.details.append(f"{doc}: change of {row.text}: {change}, gold {match['change']}")
+            scores.shares["whole_row"].add(
+                same_subject(match["subject"], row.subject) and match["qualifier"] == _none(row.qualifier)
+                and match.get("change", change) == change and match["kind"] == row.kind)
             if not same_subject(match["subject"], row.subject):
                 scores.details.append(
                     f"{doc}: subject of {row.text}: {row.subject!r}, gold {match['subject']!r}"

@@ -36,5 +36,5 @@ def process_document(doc: Document, rulebook: Rulebook) -> DocumentTables:
         with rulebook.segmenter.words_added(programs.words()) as segmenter:
             doc = tokenize_sentences(doc, segmenter)
             measures = find_measures(doc, rulebook.measures, programs)
-            indicators = find_indicators(doc, rulebook.indicators, segmenter, measures)
+            indicators = find_indicators(doc, rulebook.indicators, rulebook.numbers, segmenter, measures)
     return DocumentTables.build(doc, indicators, programs.rows, measures)

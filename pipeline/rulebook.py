@@ -366,12 +366,32 @@ class NumberRules(Strict):
 
 
 
+Change = Literal["up", "down"]
+
+
 class ExpectedIndicator(Strict):
     text: str
     kind: Kind
     value: float
     unit: str
     qualifier: Qualifier | None = None
+    change: Change | None = None
+
+
+class CurrencyNames(Strict):
+    after: list[str] = Field(min_length=1)
+    before: list[str]
+
+
+class ChangeLexicon(Strict):
+    up: list[str]
+    down: list[str]
+    up_nouns: list[str]
+    down_nouns: list[str]
+    negative: list[str]
+    to_level: list[str]
+    between: list[str]
+    not_change: list[str]
 
 
 class IndicatorExample(Strict):
@@ -399,8 +419,14 @@ class SubjectRules(Strict):
 
 class IndicatorRules(Strict):
     units: UnitLexicon
-    require_magnitude_for_chinese: bool
-    qualifiers: QualifierLexicon
+    currencies: dict[str, CurrencyNames]
+    money_words: list[str]
+    money_subunits: dict[str, float]
+    rate_bases: list[str]
+    units_before_number: list[str]
+    words_between_unit_and_number: list[str]
+    require_magnitude_for_chinese: list[Kind]
+    change: ChangeLexicon
     vetoes: list[PatternRule]
     subjects: SubjectRules
     examples: list[IndicatorExample] = []

@@ -33,7 +33,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "indicators": pa.schema([
         ("doc_id", string), ("indicator_id", string), ("kind", string),
         ("value", float64), ("unit", string), ("qualifier", string), ("subject", string),
-        ("text", string), ("sentence", string), ("start", int64), ("end", int64),
+        ("change", string), ("text", string), ("sentence", string), ("start", int64), ("end", int64),
         ("raw_start", int64), ("raw_end", int64), ("measure_id", string),
         ("program", string), ("rule", string),
         ("value_high", float64), ("sentence_id", int64),
@@ -67,6 +67,7 @@ class IndicatorRow:
     unit: str
     qualifier: str | None
     subject: str | None
+    change: str | None  # up | down, or None for a level
     text: str
     sentence: str
     start: int

@@ -94,7 +94,7 @@ def test_indicator_veto_covers_its_example(rule, text):
 
 @pytest.mark.parametrize("example", RULES.indicators.examples, ids=lambda e: e.text[:20])
 def test_indicators_example(example, rulebook):
-    found = extract_from_text(example.text, rulebook.indicators, rulebook.segmenter)
+    found = extract_from_text(example.text, rulebook.indicators, rulebook.numbers, rulebook.segmenter)
     expected = [(e.text, e.kind, e.value, e.unit, e.qualifier) for e in example.expect]
     assert [(f["text"], f["kind"], f["value"], f["unit"], f["qualifier"]) for f in found] == expected
 
@@ -114,7 +114,7 @@ def test_subject_skip_leaves_its_counter_example(rule, text):
 
 @pytest.mark.parametrize("example", RULES.indicators.subjects.examples, ids=lambda e: e.text[:20])
 def test_subject_example(example, rulebook):
-    found = extract_from_text(example.text, rulebook.indicators, rulebook.segmenter)
+    found = extract_from_text(example.text, rulebook.indicators, rulebook.numbers, rulebook.segmenter)
     subjects = [f["subject"] for f in found]
     assert len(subjects) == len(example.expect)
     assert all(map(same_subject, example.expect, subjects)), subjects

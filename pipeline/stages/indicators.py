@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.document import Document, Sentence, SpanSet
-from pipeline.numbers import RANGE_JOINER, Number, find_numbers, join_adjacent
-from pipeline.rulebook import IndicatorRules, PatternRule, SubjectRules
+from pipeline.numbers import DIGITS, RANGE_JOINER, Number, find_numbers, join_adjacent
+from pipeline.rulebook import IndicatorRules, NumberRules, PatternRule, SubjectRules
 from pipeline.stages.segment import Segmenter
 from pipeline.tables import IndicatorRow, MeasureRow
 
@@ -21,6 +21,7 @@ _CLAUSE_BREAK = regex.compile(r"[，,、；;：:。！？!?\n]")
 _LAST_CLAUSE_BREAK = regex.compile(_CLAUSE_BREAK.pattern, regex.REVERSE)
 _LAST_LIST_BREAK = regex.compile(r"[，,；;：:。！？!?\n]", regex.REVERSE)  # a clause break that ends a list
 _LIST_JOINER = regex.compile(r"\s*[、，,和与及]\s*")  # between the items of a list
+_ITEM_JOINER = regex.compile(r"\s*(?:[、和与及或]|以及)\s*")  # between numbers sharing a unit or a change
 _SHORT_ASIDE = regex.compile(r"[(（][^()（）]{1,4}[)）]")
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
@@ -41,15 +42,15 @@ class _Unit:
 
 
 def find_indicators(
-    doc: Document, rules: IndicatorRules, segmenter: Segmenter, measures: list[MeasureRow]
+    doc: Document, rules: IndicatorRules, numbers: NumberRules, segmenter: Segmenter, measures: list[MeasureRow]
 ) -> list[IndicatorRow]:
     """Every indicator in the document, in text order."""
-    units = _unit_lexicon(rules)
+    lexicon = _Lexicon.of(rules, numbers)
     vetoed = _veto_spans(doc.text, rules)
     enclosing = _Enclosing(measures)
     rows: list[IndicatorRow] = []
     for sentence in doc.sentences:
-        for found in _sentence_indicators(sentence, rules, units, vetoed, segmenter):
+        for found in _sentence_indicators(sentence, rules, lexicon, vetoed, segmenter):
             measure = enclosing.innermost(found["start"])
             rows.append(IndicatorRow(
                 indicator_id=f"{doc.doc_id}-i{len(rows) + 1}",
@@ -61,25 +62,62 @@ def find_indicators(
     return rows
 
 
-def extract_from_text(text: str, rules: IndicatorRules, segmenter: Segmenter) -> list[dict]:
+def extract_from_text(text: str, rules: IndicatorRules, numbers: NumberRules, segmenter: Segmenter) -> list[dict]:
     """Indicators of a bare string, for notebooks and rule examples."""
     sentence = Sentence(0, 0, 0, len(text), text)
-    return list(_sentence_indicators(sentence, rules, _unit_lexicon(rules), _veto_spans(text, rules),
+    return list(_sentence_indicators(sentence, rules, _Lexicon.of(rules, numbers), _veto_spans(text, rules),
                                      segmenter))
 
 
-def _unit_lexicon(rules: IndicatorRules) -> list[_Unit]:
-    units = [_Unit(word, "count", 1.0, word) for word in rules.units.count]
-    units += [_Unit(word, "money", factor, "元") for word, factor in rules.units.money.items()]
-    units += [_Unit(word, "quantity", 1.0, word) for word in rules.units.quantity]
-    return sorted(units, key=lambda unit: len(unit.word), reverse=True)
+@dataclass(frozen=True)
+class _Lexicon:
+    """The rule files' words, compiled once per document into what the readers below look up."""
+
+    numbers: NumberRules
+    units: list[_Unit]  # longest first
+    currency_after: list[tuple[str, str]]  # (name written after a number, currency), longest first
+    currency_before: regex.Pattern  # a currency name or sign ending right before a number
+    currency_names: dict[str, str]  # written before a number → currency
+    unit_before: regex.Pattern  # a classifier ending right before a number (总诊疗人次95.5亿)
+    rate: regex.Pattern  # /base after a unit
+    change_word: regex.Pattern  # a change word ending the text before a number
+    to_level: regex.Pattern  # a change verb and the level it reached (提高到)
+
+    @classmethod
+    def of(cls, rules: IndicatorRules, numbers: NumberRules) -> _Lexicon:
+        units = [_Unit(word, "count", 1.0, word) for word in rules.units.count]
+        units += [_Unit(word, "money", factor, "元") for word, factor in rules.units.money.items()]
+        units += [_Unit(word, "quantity", 1.0, word) for word in rules.units.quantity]
+        after = [(name, unit) for unit, names in rules.currencies.items() for name in names.after]
+        before = {name: unit for unit, names in rules.currencies.items() for name in names.before}
+        change = rules.change
+        verbs = _alternation(change.up + change.down + change.negative)
+        return cls(
+            numbers=numbers,
+            currency_names=before,
+            units=sorted(units, key=lambda unit: len(unit.word), reverse=True),
+            currency_after=sorted(after, key=lambda pair: len(pair[0]), reverse=True),
+            currency_before=regex.compile(f"(?:{_alternation(list(before))})\\s?$"),
+            unit_before=regex.compile(f"(?P<unit>{_alternation(rules.units_before_number)})"
+                                      f"(?:{_alternation(rules.words_between_unit_and_number)})?\\s?$"),
+            rate=regex.compile(f"[/／](?:{_alternation(rules.rate_bases)})(?![A-Za-z])"),
+            change_word=regex.compile(
+                f"(?P<word>{_alternation(change.up_nouns + change.down_nouns + change.up + change.down + change.negative)})"
+                f"(?:{_alternation(change.between)})*$"),
+            to_level=regex.compile(f"(?:{verbs})了?(?:{_alternation(change.to_level)})(?:{_alternation(change.between)})*$"),
+        )
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(regex.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
 
 def _veto_spans(text: str, rules: IndicatorRules) -> SpanSet:
     return SpanSet(m.span() for rule in rules.vetoes for m in rule.finditer(text))
 
 
-def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
+def _sentence_indicators(sentence: Sentence, rules: IndicatorRules, lexicon: _Lexicon, vetoed: SpanSet,
+                         segmenter: Segmenter):
     """The sentence's indicators; an item with no subject of its own shares the previous one's.
 
     Numbers written one right after another (带动360户7085名群众) share the subject found
@@ -88,7 +126,9 @@ def _sentence_indicators(sentence: Sentence, rules, units, vetoed, segmenter):
     text = sentence.text
     subjects: dict[str | None, str | None] = {}  # the latest subject per kind, and of any kind
     rows = []
-    for run in _runs(_join_ranges(list(_mentions(text, rules, units, vetoed, sentence.start)), text), text):
+    mentions = _with_changes(_join_ranges(_mentions(text, rules, lexicon, vetoed, sentence.start), text), text,
+                             lexicon, rules)
+    for run in _runs(mentions, text):
         found_subject = find_subject(text, run[0]["start"], run[-1]["end"], run[0]["kind"], rules.subjects, segmenter)
         if found_subject in rules.subjects.generic_heads:
             found_subject = subjects.get(run[0]["kind"]) or found_subject
@@ -137,22 +177,164 @@ def _runs(mentions: list[dict], text: str) -> list[list[dict]]:
     return runs
 
 
-def _mentions(text: str, rules, units, vetoed, offset: int):
-    """Numbers with a unit, outside vetoed spans; offsets local to ``text``."""
-    for number in find_numbers(text):
-        if vetoed.overlaps(offset + number.start, offset + number.end):
-            continue
-        reading = _unit_after(number, text, units, rules)
+def _mentions(text: str, rules: IndicatorRules, lexicon: _Lexicon, vetoed: SpanSet, offset: int) -> list[dict]:
+    """Numbers with a unit, outside vetoed spans; offsets local to ``text``.
+
+    A number written without a unit before another of a list takes that one's unit
+    (7.7和34.7个百分点, 1个和0.9个百分点).
+    """
+    numbers = [number for number in find_numbers(text, lexicon.numbers)
+               if not vetoed.overlaps(offset + number.start, offset + number.end)]
+    readings: list[_Reading | None] = [_reading(number, text, rules, lexicon) for number in numbers]
+    for i in range(len(numbers) - 2, -1, -1):
+        shared = readings[i + 1]
+        if shared and (readings[i] is None or _unit_continues(readings[i], shared, text, numbers[i + 1])) and \
+                _ITEM_JOINER.fullmatch(text, readings[i].end if readings[i] else numbers[i].end, numbers[i + 1].start):
+            readings[i] = _shared_unit(numbers[i], numbers[i + 1], shared, readings[i].end if readings[i] else None)
+    mentions = []
+    for number, reading in zip(numbers, readings, strict=True):
         if reading is None:
             continue
-        unit, kind, value, unit_end = reading
-        qualifier, start, end = _qualify(number, text, unit_end, rules)
-        yield {
-            "kind": kind, "value": value, "unit": unit, "qualifier": qualifier,
-            "text": text[start:end], "start": start, "end": end,
-            "rule": f"indicators.{'percentage-points' if number.kind == 'points' else kind}",
-            "value_high": number.high * (value / number.value) if number.high and number.value else None,
-        }
+        qualifier, end = _qualify(number, text, reading.end, lexicon.numbers)
+        mentions.append({
+            "kind": reading.kind, "value": reading.value, "unit": reading.unit, "qualifier": qualifier,
+            "text": text[reading.start:end], "start": reading.start, "end": end,
+            "rule": f"indicators.{'percentage-points' if number.kind == 'points' else reading.kind}",
+            "value_high": number.high * (reading.value / number.value) if number.high and number.value else None,
+            "change": None,
+        })
+    return mentions
+
+
+def _unit_continues(reading: _Reading, shared: _Reading, text: str, following: Number) -> bool:
+    """Whether the unit written after a number begins a longer unit that the next item spells out
+    (the 个 of 1个和0.9个百分点)."""
+    return bool(reading.written) and reading.unit != shared.unit and \
+        reading.written in text[following.numeral_start:shared.end]
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a number measures in: its kind, unit, value in that unit, and the mention's span."""
+
+    kind: str
+    unit: str
+    value: float
+    start: int
+    end: int
+    written: str = ""  # the unit as written after the number ("个" of 1个和0.9个百分点)
+
+
+def _shared_unit(number: Number, following: Number, shared: _Reading, end: int | None) -> _Reading:
+    """The reading of ``number`` in the unit of the list item after it; a magnitude written once
+    (7.7和34.7亿元) applies to both."""
+    unit_factor = shared.value / following.value if following.value else 1.0
+    magnitude = following.magnitude if number.magnitude == 1.0 else 1.0
+    return _Reading(shared.kind, shared.unit, _exact(number.value * magnitude * unit_factor), number.start,
+                    end or number.end)
+
+
+def _exact(value: float) -> float:
+    """Round away float noise from multiplying by a unit factor (78.1 × 10⁸)."""
+    return float(f"{value:.12g}")
+
+
+def _reading(number: Number, text: str, rules: IndicatorRules, lexicon: _Lexicon) -> _Reading | None:
+    """The unit a number is measured in, from what stands after it (or before it, for a currency
+    or a classifier written first); None when nothing makes it an indicator."""
+    if number.kind == "percent":
+        return _Reading("percent", "%", number.value, number.start, number.end)
+    if number.kind == "points":
+        return _Reading("percent", "百分点", number.value, number.start, number.end)
+    if number.kind == "fraction":  # 三分之一 is 33.3 %; a slash (1/2) is too often a date or a code
+        if "分之" not in number.text:
+            return None
+        return _Reading("percent", "%", _exact(number.value * 100), number.start, number.end)
+    position = number.end + (1 if text[number.end:number.end + 1] == " " else 0)
+    currency = lexicon.currency_before.search(text, 0, number.numeral_start)
+    if currency:
+        return _money_in(lexicon.currency_names[currency.group().strip()], number, text, position, lexicon, rules,
+                         min(currency.start(), number.start))
+    for name, unit in lexicon.currency_after:
+        if text.startswith(name, position):
+            return _money_in(unit, number, text, position + len(name), lexicon, rules, number.start, written=True)
+    for unit in lexicon.units:
+        if not text.startswith(unit.word, position) or (
+                unit.word[-1].isascii() and regex.match("[A-Za-z0-9]", text[position + len(unit.word):][:1])):
+            continue
+        end = position + len(unit.word)
+        half = text.startswith("半", end)  # 一吨半
+        if number.chinese and not number.has_magnitude and unit.kind in rules.require_magnitude_for_chinese \
+                and not half:
+            return None
+        if unit.word == "块" and not any(word in text for word in rules.money_words):
+            unit = _Unit("块", "count", 1.0, "块")
+        elif unit.word == "块":
+            unit = _Unit("块", "money", 1.0, "元")
+        if unit.kind == "money":
+            return _money_in("元", number, text, end, lexicon, rules, number.start, factor=unit.factor, written=True)
+        value = number.value * unit.factor + (0.5 if half else 0.0)
+        rate = lexicon.rate.match(text, end)
+        name = unit.unit + (rate.group().replace("／", "/") if rate else "")
+        return _Reading(unit.kind, name, _exact(value), number.start, (rate.end() if rate else end) + half,
+                        written=unit.word)
+    before = lexicon.unit_before.search(text, 0, number.numeral_start)
+    if before and number.kind == "number":
+        return _Reading("count", before.group("unit"), number.value, number.start, number.end)
+    return None
+
+
+def _money_in(currency: str, number: Number, text: str, end: int, lexicon: _Lexicon, rules: IndicatorRules,
+              start: int, factor: float = 1.0, written: bool = False) -> _Reading:
+    """A money reading ending at ``end``: a generic 元 or 块 after a currency named before the
+    number belongs to the mention (新台币19.5元), a currency named after 元 renames it (100元港币,
+    8亿元人民币), and subunits add up (5元3角)."""
+    if not written and text.startswith(("元", "块"), end):
+        end += 1
+    if currency == "元":
+        named = next(((name, unit) for name, unit in lexicon.currency_after if text.startswith(name, end)), None)
+        if named:
+            currency, end = named[1], end + len(named[0])
+    value = number.value * factor
+    for subunit, share in rules.money_subunits.items():
+        part = regex.match(f"([0-9]+|[{''.join(DIGITS)}])\\s?{subunit}", text[end:end + 5])
+        if part and currency == "元":
+            digit = part.group(1)
+            value += (int(digit) if digit.isdigit() else DIGITS[digit]) * share
+            end += part.end()
+    return _Reading("money", currency, _exact(value), start, end)
+
+
+def _with_changes(mentions: list[dict], text: str, lexicon: _Lexicon, rules: IndicatorRules) -> list[dict]:
+    """Set each mention's ``change`` from the words right before it (GOLD.md): up or down when the
+    sentence says the measured thing rose or fell by it, None for a level, including the level
+    reached (提高到85%). An item of a list shares the change of the one before (增长5%和6%)."""
+    previous_end = 0
+    for i, mention in enumerate(mentions):
+        break_before = _LAST_CLAUSE_BREAK.search(text, 0, mention["start"])
+        lead_start = max(break_before.end() if break_before else 0, previous_end)
+        lead = text[lead_start:mention["start"]].strip()
+        change, sign = _change_of(lead, lexicon, rules)
+        if change is None and i and _ITEM_JOINER.fullmatch(text, previous_end, mention["start"]):
+            change = mentions[i - 1]["change"]
+        mention["change"] = change
+        if sign < 0:
+            mention["value"] = -mention["value"]
+        previous_end = mention["end"]
+    return mentions
+
+
+def _change_of(lead: str, lexicon: _Lexicon, rules: IndicatorRules) -> tuple[str | None, int]:
+    """(up | down | None, the sign the words give the value) for the words before a number."""
+    if lexicon.to_level.search(lead):
+        return None, 1
+    found = lexicon.change_word.search(lead)
+    if not found or any(lead[:found.end("word")].endswith(word) for word in rules.change.not_change):
+        return None, 1
+    word = found.group("word")
+    if word in rules.change.negative:
+        return "up", -1
+    return ("up" if word in rules.change.up or word in rules.change.up_nouns else "down"), 1
 
 
 def _join_ranges(mentions: list[dict], text: str) -> list[dict]:
@@ -172,39 +354,13 @@ def _join_ranges(mentions: list[dict], text: str) -> list[dict]:
     return join_adjacent(mentions, merge)
 
 
-def _unit_after(number: Number, text: str, units: list[_Unit], rules: IndicatorRules):
-    """(unit, kind, value, end of unit) when a unit follows the number, else None."""
-    if number.kind in ("percent", "points"):  # GOLD.md: a percentage's unit is always %
-        return "%", "percent", number.value, number.end
-    if number.kind != "number":
-        return None
-    if number.chinese and not number.has_magnitude and rules.require_magnitude_for_chinese:
-        return None
-    position = number.end + (1 if text[number.end:number.end + 1] == " " else 0)
-    for unit in units:
-        if text.startswith(unit.word, position):
-            return unit.unit, unit.kind, number.value * unit.factor, position + len(unit.word)
-    return None
-
-
-def _qualify(number: Number, text: str, unit_end: int, rules: IndicatorRules):
-    """The qualifier and the mention's span, qualifier words included."""
-    span_start, span_end = number.start, unit_end
-    before = after = None
-    lexicon = rules.qualifiers
-    words_before = {} if text.endswith(tuple(lexicon.not_before), 0, number.start) else lexicon.before
-    for qualifier, words in words_before.items():
-        for word in sorted(words, key=len, reverse=True):
-            if text.endswith(word, 0, number.start) and (
-                before is None or len(word) > number.start - span_start
-            ):
-                before, span_start = qualifier, number.start - len(word)
-    tail = unit_end + (1 if text[unit_end:unit_end + 1] == " " else 0)
-    for qualifier, words in rules.qualifiers.after.items():
-        for word in words:
-            if text.startswith(word, tail) and after is None:
-                after, span_end = qualifier, tail + len(word)
-    return before or number.qualifier or after, span_start, span_end
+def _qualify(number: Number, text: str, unit_end: int, rules: NumberRules) -> tuple[str | None, int]:
+    """The qualifier, and the end of the mention: a word after the unit (5000人以上) counts when
+    the number has none of its own (近5000人, 超过2万人, 30%以上 carry theirs)."""
+    if number.qualifier or unit_end == number.end:
+        return number.qualifier, unit_end
+    after = rules.qualifier_after(text, unit_end)
+    return (after[0], after[1]) if after else (None, unit_end)
 
 
 class _Enclosing:
