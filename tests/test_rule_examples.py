@@ -4,6 +4,7 @@ import pytest
 
 from pipeline import extract
 from pipeline.evaluate import same_subject
+from pipeline.numbers import find_numbers
 from pipeline.rulebook import Rulebook
 from pipeline.stages.indicators import extract_from_text
 
@@ -95,8 +96,14 @@ def test_indicator_veto_covers_its_example(rule, text):
 @pytest.mark.parametrize("example", RULES.indicators.examples, ids=lambda e: e.text[:20])
 def test_indicators_example(example, rulebook):
     found = extract_from_text(example.text, rulebook.indicators, rulebook.numbers, rulebook.segmenter)
-    expected = [(e.text, e.kind, e.value, e.unit, e.qualifier) for e in example.expect]
-    assert [(f["text"], f["kind"], f["value"], f["unit"], f["qualifier"]) for f in found] == expected
+    expected = [(e.text, e.kind, e.value, e.unit, e.qualifier, e.change) for e in example.expect]
+    assert [(f["text"], f["kind"], f["value"], f["unit"], f["qualifier"], f["change"]) for f in found] == expected
+
+
+@pytest.mark.parametrize("example", RULES.numbers.examples, ids=lambda e: e.text[:20])
+def test_numbers_example(example):
+    found = [(n.text, n.value, n.high, n.kind, n.qualifier) for n in find_numbers(example.text, RULES.numbers)]
+    assert found == [(e.text, e.value, e.high, e.kind, e.qualifier) for e in example.expect]
 
 
 SKIPS = [*RULES.indicators.subjects.skip_before, *RULES.indicators.subjects.skip_after]
