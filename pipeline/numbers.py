@@ -45,6 +45,7 @@ APPROXIMATE = {"多": "over", "余": "over", "餘": "over", "几": "over", "幾"
 PREFIXES = {"上": "over", "数": "over", "數": "over", "几": "over", "幾": "over"}
 # Words that are a number by themselves.
 NUMBER_WORDS = {"半百": 50, "半打": 6}
+HALF = "一半"  # a share: 一半以上 is 50 % or more
 DOZEN = 12
 SCALES = {"k": 1000, "K": 1000, "Ｋ": 1000, "ｋ": 1000, "M": 1_000_000, "Ｍ": 1_000_000}  # 40k, 2.5 M
 # Qualifier words that may stand right before a lone magnitude (近千 is a number: 千).
@@ -83,7 +84,7 @@ _SIGN = f"(?:(?<![0-9０-９A-Za-z%％‰)）\\-−－])[-−－](?=[0-9０-９.
 
 _NUMBER = regex.compile(
     rf"""
-    (?P<word>半百|半打)
+    (?P<word>半百|半打)|(?P<half>(?<![第])一半)
   | (?P<denominator_sign>[负負])?(?P<denominator>{_CN}|{_ARABIC}){_G}分{_G}之{_G}(?P<numerator_sign>[负負])?
       (?P<numerator>{_CN}|{_ARABIC})(?:{_SPACE}(?P<numerator_scale>[kKＫｋMＭ])(?![A-Za-z]))?
   | (?P<sign>{_SIGN})?
@@ -194,6 +195,8 @@ def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 def _read(match: regex.Match, text: str) -> Number | None:
     groups = match.groupdict()
     try:
+        if groups["half"]:
+            return Number(match.group(), *match.span(), 50.0, kind="percent", chinese=True)
         if groups["word"]:
             return Number(match.group(), *match.span(), float(NUMBER_WORDS[groups["word"]]),
                           chinese=True, has_magnitude=True)

@@ -420,6 +420,7 @@ class SubjectRules(Strict):
 class IndicatorRules(Strict):
     units: UnitLexicon
     currencies: dict[str, CurrencyNames]
+    currency_declaration: str
     money_words: list[str]
     money_subunits: dict[str, float]
     rate_bases: list[str]

@@ -7,7 +7,7 @@ qualifier, the phrase it measures, and the measure and program it sits in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -59,7 +59,26 @@ def find_indicators(
                 program=measure.program if measure else None,
                 **found,
             ))
-    return rows
+    return _in_declared_currency(rows, doc.text, lexicon)
+
+
+def _in_declared_currency(rows: list[IndicatorRow], text: str, lexicon: _Lexicon) -> list[IndicatorRow]:
+    """Amounts in plain 元 after a declaration such as （港币，下同）, or right before it, are in the
+    declared currency; 人民币 written with an amount keeps it in yuan."""
+    declarations = [(match.start(), match.end(), lexicon.currency_of(match.group("currency")))
+                    for match in lexicon.declaration.finditer(text)]
+    if not declarations:
+        return rows
+    declared = []
+    for row in rows:
+        currency = None
+        for start, end, unit in declarations:
+            if end <= row.start or 0 <= start - row.end <= 1:
+                currency = unit
+        if currency and row.kind == "money" and row.unit == "元" and "人民币" not in row.text:
+            row = replace(row, unit=currency)
+        declared.append(row)
+    return declared
 
 
 def extract_from_text(text: str, rules: IndicatorRules, numbers: NumberRules, segmenter: Segmenter) -> list[dict]:
@@ -82,6 +101,11 @@ class _Lexicon:
     rate: regex.Pattern  # /base after a unit
     change_word: regex.Pattern  # a change word ending the text before a number
     to_level: regex.Pattern  # a change verb and the level it reached (提高到)
+    declaration: regex.Pattern  # a currency declared for what follows: （港币，下同）
+
+    def currency_of(self, name: str) -> str:
+        """The standard name of a currency written as ``name``."""
+        return dict(self.currency_after).get(name) or self.currency_names.get(name, name)
 
     @classmethod
     def of(cls, rules: IndicatorRules, numbers: NumberRules) -> _Lexicon:
@@ -105,6 +129,8 @@ class _Lexicon:
                 f"(?P<word>{_alternation(change.up_nouns + change.down_nouns + change.up + change.down + change.negative)})"
                 f"(?:{_alternation(change.between)})*$"),
             to_level=regex.compile(f"(?:{verbs})了?(?:{_alternation(change.to_level)})(?:{_alternation(change.between)})*$"),
+            declaration=regex.compile(rules.currency_declaration.replace(
+                "{currency}", _alternation([name for name, _ in after] + [n for n in before if not n.isascii()]))),
         )
 
 
