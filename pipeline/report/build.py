@@ -65,7 +65,8 @@ def build_report(out: Path, html_path: Path | None = None, separate_pages: bool 
     html_path.write_text(_ENVIRONMENT.get_template("index.html.j2").render(
         page_title="Batch report", css=css, scripts=index_scripts, csp=content_security_policy(index_scripts),
         index_href="", out=str(out), glance=at_a_glance, charts=draw_charts(at_a_glance),
-        indicator_json=Markup(indicator_blob(batch, href)), documents=views,
+        indicator_json=Markup(indicator_blob(batch, href if separate_pages else dict.fromkeys(href, ""))),
+        documents=views,
         separate_pages=separate_pages, docs_folder=docs_folder,
     ), encoding="utf-8")
     if separate_pages:
@@ -136,7 +137,8 @@ def program_highlight(row: dict) -> Highlight:
         f"rule {row['rule']}",
         f"raw offsets {row['raw_start']}–{row['raw_end']} · text offsets {row['start']}–{row['end']}",
     ])
-    return Highlight(row["start"], row["end"], "program", {"data-program-id": row["program_id"]}, label)
+    attributes = {"id": f"prog-{row['program_id']}", "data-program-id": row["program_id"]}
+    return Highlight(row["start"], row["end"], "program", attributes, label)
 
 
 def measure_highlight(row: dict) -> Highlight:
@@ -147,7 +149,8 @@ def measure_highlight(row: dict) -> Highlight:
         f"rule {row['rule']}",
         f"raw offsets {row['raw_start']}–{row['raw_end']} · text offsets {row['start']}–{row['end']}",
     ])
-    return Highlight(row["start"], row["end"], "measure", {"data-measure-id": row["measure_id"]}, label)
+    attributes = {"id": f"meas-{row['measure_id']}", "data-measure-id": row["measure_id"]}
+    return Highlight(row["start"], row["end"], "measure", attributes, label)
 
 
 def _number(value: float | None) -> str:

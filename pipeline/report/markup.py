@@ -28,7 +28,7 @@ class Highlight:
     start: int
     end: int
     kind: str
-    attributes: dict[str, str] = field(default_factory=dict)  # id and data-indicator-id mark the one main element
+    attributes: dict[str, str] = field(default_factory=dict)  # on the main element; a continuation names its id
     label: str = ""  # the hover text
 
 
@@ -79,8 +79,7 @@ def mark_up(text: str, highlights: list[Highlight], inserts: list[Insert] = ()) 
 def _open(highlight: Highlight, continuation: bool) -> str:
     attributes = {"class": f"hl hl-{highlight.kind}" + (" cont" if continuation else "")}
     if continuation:
-        main_id = highlight.attributes.get("data-indicator-id") or highlight.attributes.get("id", "")
-        attributes["data-cont"] = main_id
+        attributes["data-cont"] = highlight.attributes.get("id", "")
     else:
         attributes |= highlight.attributes
     if highlight.label:

@@ -111,7 +111,7 @@ def glance(batch: Batch, top: int = 15) -> Glance:
 def indicator_blob(batch: Batch, document_href: dict[str, str]) -> str:
     """The indicator table as JSON, safe inside a ``<script type="application/json">`` element.
 
-    ``document_href`` gives each document's page (or anchor); a row links to ``href#ind-<id>``.
+    ``document_href`` gives each document's page ("" when it is in the index); a row links to ``href#ind-<id>``.
     """
     doc_index = {d["doc_id"]: i for i, d in enumerate(batch.ok_documents)}
     documents = [[d["doc_id"], d["title"] or d["source_name"], document_href[d["doc_id"]]]

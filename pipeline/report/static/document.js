@@ -5,9 +5,7 @@
   const indexHref = document.body.dataset.indexHref;
 
   function show(element) {
-    const main = element.dataset.cont
-      ? document.querySelector('[data-indicator-id="' + CSS.escape(element.dataset.cont) + '"]') || element
-      : element;
+    const main = (element.dataset.cont && document.getElementById(element.dataset.cont)) || element;
     const lines = (main.getAttribute("title") || "").split("\n");
     popup.replaceChildren();
     for (const line of lines) {

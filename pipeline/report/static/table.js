@@ -107,7 +107,7 @@
   }
 
   function showRow(id) {
-    form.reset();
+    for (const element of form.elements) if (element.name) element.value = "";  // no reset event, no re-render
     applyFilters();
     const index = shown.findIndex((row) => row[col.indicator_id] === id);
     if (index < 0) return;
