@@ -1,5 +1,6 @@
 """Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
-`nox -s compare_money` scores money mentions against JioNLP (installed in its own venv only)."""
+`nox -s bench_report` times the HTML report against the run, `nox -s compare_money` scores money
+mentions against JioNLP (installed in its own venv only)."""
 
 import nox
 
@@ -22,6 +23,12 @@ def lint(session):
 def bench(session):
     session.install(".[test]")
     session.run("python", "bench/bench_batch.py", *session.posargs)
+
+
+@nox.session
+def bench_report(session):
+    session.install(".[report]")
+    session.run("python", "bench/bench_report.py", *session.posargs)
 
 
 @nox.session

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run`` and ``python -m pipeline eval``."""
+"""Command line: ``python -m pipeline run``, ``python -m pipeline eval`` and ``python -m pipeline report``."""
 
 from __future__ import annotations
 
@@ -54,9 +54,20 @@ def main(argv: list[str] | None = None) -> int:
     score.add_argument("--details", action="store_true",
                        help="also list every miss, false hit and wrong subject")
 
+    report = commands.add_parser(
+        "report", help="write an HTML report of the tables to open in a browser",
+        description="Write a self-contained HTML report of the tables under OUT: the batch at a glance, "
+                    "a sortable, filterable indicator table and each document's text with its rows "
+                    "highlighted. Needs the `report` extra: pip install '.[report]'.")
+    report.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"folder the tables were written to (default: {DEFAULT_OUT}/)")
+    report.add_argument("--html", type=Path, default=None, metavar="PATH",
+                        help="where to write the report (default: OUT/report.html)")
+
     args = parser.parse_args(argv)
+    command = {"run": _run, "eval": _eval, "report": _report}[args.command]
     try:
-        return _run(args) if args.command == "run" else _eval(args)
+        return command(args)
     except RuleError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -96,6 +107,16 @@ def _eval(args) -> int:
         print()
     for line in scores.lines():
         print(line)
+    return 0
+
+
+def _report(args) -> int:
+    from pipeline.report import build_report
+
+    written = build_report(args.out, args.html)
+    print(f"report written to {written.index}"
+          + (f" (and {written.document_pages} document pages beside it)" if written.document_pages else ""))
+    print(f"open it in a browser: {written.index.resolve().as_uri()}")
     return 0
 
 
