@@ -116,7 +116,15 @@ _BETWEEN = regex.compile(r"\s*(?:与|和|到|至|-|~|～)\s*")  # 10000与20000�
 _BOUND_JOINER = regex.compile(r"[ \u00a0]*[，,、；;]?[ \u00a0]*(?:的同时|同时|且|而且|并且|并|而|但)?[ \u00a0]*")
 _MIXED_JOINER = regex.compile(r"[ \u00a0\u3000]{0,2}又[ \u00a0\u3000]{0,2}|[ \u00a0]")  # 三百五十又3分之1, 1 4/3
 _UNIT_TAIL = regex.compile(r"[\p{Han}A-Za-z%％‰]{0,3}$")  # 5万元-10万元: a dash after a unit joins a range
+_HAN = regex.compile(r"\p{Han}")
+_DIGIT_CHAR = regex.compile(_DIGIT)
+_DIGIT_RUN = regex.compile(f"[{_D}]{{2,}}")
 T = TypeVar("T")
+
+
+def _unspaced(numeral: str) -> str:
+    """A numeral without the spaces a scraper left inside it."""
+    return numeral.replace(" ", "").replace("\u00a0", "").replace("\u3000", "")
 
 
 @dataclass(frozen=True)
@@ -181,7 +189,7 @@ def _lone_digit_in_word(number: Number, text: str, rules: NumberRules) -> bool:
     if not (number.chinese and len(number.text) == 1 and number.kind == "number"):
         return False
     following = text[number.end:number.end + 1]
-    return bool(following) and regex.match(r"\p{Han}", following) is not None and \
+    return bool(following) and _HAN.match(following) is not None and \
         not text.startswith(tuple(rules.classifiers), number.end)
 
 
@@ -221,7 +229,7 @@ def _read(match: regex.Match, text: str) -> Number | None:
     if number is None or not groups["sign"]:
         return number
     tail = _UNIT_TAIL.search(text, 0, match.start())
-    if groups["sign"] != "负" and tail.start() > 0 and regex.match(_DIGIT, text[tail.start() - 1]):
+    if groups["sign"] != "负" and tail.start() > 0 and _DIGIT_CHAR.match(text[tail.start() - 1]):
         return replace(number, text=number.text[1:], start=number.start + 1)  # 5万元-10万元: a range
     return replace(number, value=-number.value, high=-number.high if number.high is not None else None)
 
@@ -242,7 +250,7 @@ def _read_fraction(match: regex.Match, groups: dict) -> Number | None:
     if groups["numerator_sign"]:
         numerator = -numerator
     chinese = not _has_arabic(match.group())
-    base = regex.sub(r"\s", "", groups["denominator"])
+    base = _unspaced(groups["denominator"])
     if base in ("百", "佰"):
         return Number(match.group(), *match.span(), _finite(numerator), kind="percent", chinese=chinese)
     if base in ("千", "仟", "万", "萬"):
@@ -286,7 +294,7 @@ def _read_arabic(match: regex.Match, groups: dict) -> Number:
 
 def _share_tenths(numeral: str) -> Decimal:
     """The tenths a share numeral names: 三 → 3, 八点五 → 8.5, 十 → 10, 半 → 0.5."""
-    numeral = regex.sub(r"\s", "", numeral)
+    numeral = _unspaced(numeral)
     if numeral == "半":
         return Decimal("0.5")
     return read_chinese_exact(numeral.replace("陆", "六").replace("陸", "六"))
@@ -294,7 +302,7 @@ def _share_tenths(numeral: str) -> Decimal:
 
 def _read_chinese_share(match: regex.Match, groups: dict) -> Number | None:
     """三成 → 30, 三成半 → 35, 一成二 → 12, 八点五成 → 85, 半成 → 5, 两三成 → 20 to 30 (percent)."""
-    digits, more = regex.sub(r"\s", "", groups["cheng_cn"]), groups["cheng_more"]
+    digits, more = _unspaced(groups["cheng_cn"]), groups["cheng_more"]
     if len(digits) == 2 and all(char in DIGITS for char in digits):
         low, high = DIGITS[digits[0]], DIGITS[digits[1]]
         if more or high != low + 1:
@@ -308,7 +316,7 @@ def _read_chinese_share(match: regex.Match, groups: dict) -> Number | None:
 
 def _read_chinese_discount(match: regex.Match, groups: dict) -> Number:
     """八折 → 80, 七五折 → 75, 三点一折 → 31, 打对折 and 半折 → 50 (percent of the full price)."""
-    digits = regex.sub(r"\s", "", groups["zhe_cn"])
+    digits = _unspaced(groups["zhe_cn"])
     if digits in ("对", "對", "半"):
         return Number(match.group(), *match.span(), 50.0, kind="percent", chinese=True)
     if len(digits) == 2 and all(char in DIGITS or char in "陆陸" for char in digits):
@@ -319,7 +327,7 @@ def _read_chinese_discount(match: regex.Match, groups: dict) -> Number:
 
 
 def _read_chinese(match: regex.Match, groups: dict, text: str) -> Number | None:
-    numeral = regex.sub(r"\s", "", groups["chinese"])
+    numeral = _unspaced(groups["chinese"])
     prefix = groups["prefix"]
     approximate = groups["cn_approx"] or groups["cn_about"]
     whole = regex.split("[点點]", numeral)[0]
@@ -374,7 +382,8 @@ def join_adjacent(items: list[T], merge: Callable[[T, T], T | None]) -> list[T]:
 def _join_compounds(numbers: list[Number], text: str) -> list[Number]:
     """Merge an amount written in parts of falling magnitude: 1亿2000万, 3万5千."""
     def merge(previous: Number, number: Number) -> Number | None:
-        if not (regex.fullmatch(r" ?", text[previous.end:number.start]) and previous.kind == number.kind == "number"
+        if not (number.start - previous.end <= 1 and text[previous.end:number.start] in ("", " ")
+                and previous.kind == number.kind == "number"
                 and previous.qualifier is None and previous.magnitude > number.magnitude > 1
                 and previous.value >= 0 and number.value >= 0):
             return None
@@ -461,7 +470,7 @@ def _join_bounds(numbers: list[Number], text: str) -> list[Number]:
 
 
 def _has_arabic(text: str) -> bool:
-    return regex.search(_DIGIT, text) is not None
+    return _DIGIT_CHAR.search(text) is not None
 
 
 def _arabic(text: str) -> Decimal:
@@ -474,7 +483,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def _value_of(text: str) -> Decimal:
-    return _arabic(text) if _has_arabic(text) else read_chinese_exact(regex.sub(r"\s", "", text))
+    return _arabic(text) if _has_arabic(text) else read_chinese_exact(_unspaced(text))
 
 
 def read_chinese(numeral: str) -> float:
@@ -505,7 +514,7 @@ def read_chinese_exact(numeral: str) -> Decimal:
 def _read_whole(numeral: str) -> int:
     """Sections of 十百千 grouped by 万 亿 兆; a magnitude right after another multiplies all
     before it (四万万, 五万亿), and a run of bare digits reads digit by digit (二〇一四, 一八八一亿)."""
-    digits = regex.match(f"[{_D}]{{2,}}", numeral)
+    digits = _DIGIT_RUN.match(numeral)
     if digits and not any(char in UNITS for char in numeral):
         head = int("".join(str(DIGITS[char]) for char in digits.group()))  # 二〇一四, 一八八一亿
         return head * _read_whole_magnitudes(numeral[digits.end():]) if digits.end() < len(numeral) else head

@@ -25,6 +25,7 @@ _ITEM_JOINER = regex.compile(r"\s*(?:[、和与及或]|以及)\s*")  # between n
 _SHORT_ASIDE = regex.compile(r"[(（][^()（）]{1,4}[)）]")
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
+_LOOK_BACK = 12  # characters before a number that may hold its currency or classifier
 CLAUSE_MAX_LENGTH = 60  # a subject is looked for this far around its number, at most
 NOMINAL_FLAGS = ("n", "vn", "an", "j", "b", "l", "nz", "ng", "f", "s")
 RESULTATIVE = "vr"  # not a jieba flag: a verb with its result (改造成), never a noun
@@ -93,8 +94,11 @@ class _Lexicon:
     """The rule files' words, compiled once per document into what the readers below look up."""
 
     numbers: NumberRules
-    units: list[_Unit]  # longest first
-    currency_after: list[tuple[str, str]]  # (name written after a number, currency), longest first
+    units: dict[str, _Unit]  # by the word written after a number
+    unit_at: regex.Pattern  # the longest unit word at a position; a Latin one not run on into letters
+    currency_after: dict[str, str]  # name written after a number → currency
+    currency_after_at: regex.Pattern  # the longest such name at a position
+    subunits: dict[str, regex.Pattern]  # 角 → the digit and 角 after an amount (5元3角)
     currency_before: regex.Pattern  # a currency name or sign ending right before a number
     currency_names: dict[str, str]  # written before a number → currency
     unit_before: regex.Pattern  # a classifier ending right before a number (总诊疗人次95.5亿)
@@ -105,7 +109,7 @@ class _Lexicon:
 
     def currency_of(self, name: str) -> str:
         """The standard name of a currency written as ``name``."""
-        return dict(self.currency_after).get(name) or self.currency_names.get(name, name)
+        return self.currency_after.get(name) or self.currency_names.get(name, name)
 
     @classmethod
     def of(cls, rules: IndicatorRules, numbers: NumberRules) -> _Lexicon:
@@ -119,8 +123,12 @@ class _Lexicon:
         return cls(
             numbers=numbers,
             currency_names=before,
-            units=sorted(units, key=lambda unit: len(unit.word), reverse=True),
-            currency_after=sorted(after, key=lambda pair: len(pair[0]), reverse=True),
+            units={unit.word: unit for unit in units},
+            unit_at=regex.compile(_alternation([unit.word for unit in units], latin_guard=True)),
+            currency_after=dict(after),
+            currency_after_at=regex.compile(_alternation([name for name, _ in after])),
+            subunits={subunit: regex.compile(f"([0-9]+|[{''.join(DIGITS)}])\\s?{subunit}")
+                      for subunit in rules.money_subunits},
             currency_before=regex.compile(f"(?:{_alternation(list(before))})\\s?$"),
             unit_before=regex.compile(f"(?P<unit>{_alternation(rules.units_before_number)})"
                                       f"(?:{_alternation(rules.words_between_unit_and_number)})?\\s?$"),
@@ -134,8 +142,12 @@ class _Lexicon:
         )
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(regex.escape(word) for word in sorted(set(words), key=len, reverse=True))
+def _alternation(words: list[str], latin_guard: bool = False) -> str:
+    """The words as one regex alternative, longest first; with ``latin_guard``, a word ending in a
+    Latin letter or digit must not run on into another (m is no unit in mm2 or Mbps)."""
+    guard = "(?![A-Za-z0-9])"
+    return "|".join(regex.escape(word) + (guard if latin_guard and word[-1].isascii() else "")
+                    for word in sorted(set(words), key=len, reverse=True))
 
 
 def _veto_spans(text: str, rules: IndicatorRules) -> SpanSet:
@@ -277,18 +289,18 @@ def _reading(number: Number, text: str, rules: IndicatorRules, lexicon: _Lexicon
             return None
         return _Reading("percent", "%", _exact(number.value * 100), number.start, number.end)
     position = number.end + (1 if text[number.end:number.end + 1] == " " else 0)
-    currency = lexicon.currency_before.search(text, 0, number.numeral_start)
+    currency = lexicon.currency_before.search(text, max(0, number.numeral_start - _LOOK_BACK), number.numeral_start)
     if currency:
         return _money_in(lexicon.currency_names[currency.group().strip()], number, text, position, lexicon, rules,
                          min(currency.start(), number.start))
-    for name, unit in lexicon.currency_after:
-        if text.startswith(name, position):
-            return _money_in(unit, number, text, position + len(name), lexicon, rules, number.start, written=True)
-    for unit in lexicon.units:
-        if not text.startswith(unit.word, position) or (
-                unit.word[-1].isascii() and regex.match("[A-Za-z0-9]", text[position + len(unit.word):][:1])):
-            continue
-        end = position + len(unit.word)
+    named = lexicon.currency_after_at.match(text, position)
+    if named:
+        return _money_in(lexicon.currency_after[named.group()], number, text, named.end(), lexicon, rules,
+                         number.start, written=True)
+    found = lexicon.unit_at.match(text, position)
+    if found:
+        unit = lexicon.units[found.group()]
+        end = found.end()
         half = text.startswith("半", end)  # 一吨半
         if number.chinese and not number.has_magnitude and unit.kind in rules.require_magnitude_for_chinese \
                 and not half:
@@ -304,7 +316,7 @@ def _reading(number: Number, text: str, rules: IndicatorRules, lexicon: _Lexicon
         name = unit.unit + (rate.group().replace("／", "/") if rate else "")
         return _Reading(unit.kind, name, _exact(value), number.start, (rate.end() if rate else end) + half,
                         written=unit.word)
-    before = lexicon.unit_before.search(text, 0, number.numeral_start)
+    before = lexicon.unit_before.search(text, max(0, number.numeral_start - _LOOK_BACK), number.numeral_start)
     if before and number.kind == "number":
         return _Reading("count", before.group("unit"), number.value, number.start, number.end)
     return None
@@ -318,16 +330,16 @@ def _money_in(currency: str, number: Number, text: str, end: int, lexicon: _Lexi
     if not written and text.startswith(("元", "块"), end):
         end += 1
     if currency == "元":
-        named = next(((name, unit) for name, unit in lexicon.currency_after if text.startswith(name, end)), None)
+        named = lexicon.currency_after_at.match(text, end)
         if named:
-            currency, end = named[1], end + len(named[0])
+            currency, end = lexicon.currency_after[named.group()], named.end()
     value = number.value * factor
     for subunit, share in rules.money_subunits.items():
-        part = regex.match(f"([0-9]+|[{''.join(DIGITS)}])\\s?{subunit}", text[end:end + 5])
+        part = lexicon.subunits[subunit].match(text, end, end + 6)
         if part and currency == "元":
             digit = part.group(1)
             value += (int(digit) if digit.isdigit() else DIGITS[digit]) * share
-            end += part.end()
+            end = part.end()
     return _Reading("money", currency, _exact(value), start, end)
 
 
