@@ -109,24 +109,31 @@ def test_large_batch_pages_sit_beside_the_index(seeds_out, tmp_path):
     assert Counter(pq.read_table(seeds_out / "indicators")["indicator_id"].to_pylist()) == ids
 
 
-def test_change_is_shown_when_the_column_exists(seeds_out, tmp_path):
-    out = tmp_path / "out"
+def _copy_batch(source, target, indicators):
+    """The tables of ``source`` under ``target``, with the indicators table replaced."""
     for table in TABLES:
-        arrow = pq.read_table(seeds_out / table)
-        if table == "indicators":
-            changes = ["up" if i % 2 else None for i in range(arrow.num_rows)]
-            arrow = arrow.append_column("change", pa.array(changes, pa.string()))
-        (out / table).mkdir(parents=True)
-        pq.write_table(arrow, out / table / "part-0.parquet")
-    assert read_batch(out).indicators[1]["change"] == "up"
-    html = build_report(out).index.read_text(encoding="utf-8")
+        arrow = indicators if table == "indicators" else pq.read_table(source / table)
+        (target / table).mkdir(parents=True)
+        pq.write_table(arrow, target / table / "part-0.parquet")
+
+
+def test_change_is_shown_as_the_tables_say(seeds_out, tmp_path):
+    arrow = pq.read_table(seeds_out / "indicators")
+    changes = ["up" if i % 2 else None for i in range(arrow.num_rows)]
+    arrow = arrow.set_column(arrow.schema.get_field_index("change"), "change", pa.array(changes, pa.string()))
+    _copy_batch(seeds_out, tmp_path / "out", arrow)
+    assert read_batch(tmp_path / "out").indicators[1]["change"] == "up"
+    html = build_report(tmp_path / "out").index.read_text(encoding="utf-8")
     rows = json.loads(_BLOB.search(html).group(1))["rows"]
     assert [row[ROW_COLUMNS.index("change")] for row in rows[:2]] == [None, "up"]
     assert "change up" in html
 
 
-def test_change_is_null_without_the_column(seeds_out):
-    assert {row["change"] for row in read_batch(seeds_out).indicators} == {None}
+def test_change_is_null_without_the_column(seeds_out, tmp_path):
+    """Tables written before the change column existed still make a report."""
+    arrow = pq.read_table(seeds_out / "indicators").drop_columns(["change"])
+    _copy_batch(seeds_out, tmp_path / "old", arrow)
+    assert {row["change"] for row in read_batch(tmp_path / "old").indicators} == {None}
 
 
 def test_hostile_text_is_escaped_in_body_title_and_blob(tmp_path, rulebook):
