@@ -22,7 +22,9 @@ _LAST_CLAUSE_BREAK = regex.compile(_CLAUSE_BREAK.pattern, regex.REVERSE)
 _LAST_LIST_BREAK = regex.compile(r"[，,；;：:。！？!?\n]", regex.REVERSE)  # a clause break that ends a list
 _LIST_JOINER = regex.compile(r"\s*[、，,和与及]\s*")  # between the items of a list
 _ITEM_JOINER = regex.compile(r"\s*(?:[、和与及或]|以及)\s*")  # between numbers sharing a unit or a change
-_SHORT_ASIDE = regex.compile(r"[(（][^()（）]{1,4}[)）]")
+_ASIDE = regex.compile(r"[(（][^()（）]{1,15}[)）]")  # 村(居), (4,677澳门元), (港币,下同)
+_OPEN_ASIDE = regex.compile(r"^[^(（]*[)）]|[(（][^)）]*$")  # an aside the clause cuts: 留宿旅客(|123亿元
+_WORDY = regex.compile(r"[\p{Han}A-Za-z]")
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
 _LOOK_BACK = 12  # characters before a number that may hold its currency or classifier
@@ -106,6 +108,7 @@ class _Lexicon:
     change_word: regex.Pattern  # a change word ending the text before a number
     to_level: regex.Pattern  # a change verb and the level it reached (提高到)
     declaration: regex.Pattern  # a currency declared for what follows: （港币，下同）
+    change_tail: regex.Pattern  # a change verb and what follows it, ending the text before a number
 
     def currency_of(self, name: str) -> str:
         """The standard name of a currency written as ``name``."""
@@ -137,6 +140,9 @@ class _Lexicon:
                 f"(?P<word>{_alternation(change.up_nouns + change.down_nouns + change.up + change.down + change.negative)})"
                 f"(?:{_alternation(change.between)})*$"),
             to_level=regex.compile(f"(?:{verbs})了?(?:{_alternation(change.to_level)})(?:{_alternation(change.between)})*$"),
+            change_tail=regex.compile(
+                f"(?:{_alternation(change.up + change.down + change.negative)})"
+                f"了?(?:{_alternation(change.to_level)})?(?:{_alternation(change.between)})*\\s*$"),
             declaration=regex.compile(rules.currency_declaration.replace(
                 "{currency}", _alternation([name for name, _ in after] + [n for n in before if not n.isascii()]))),
         )
@@ -167,11 +173,16 @@ def _sentence_indicators(sentence: Sentence, rules: IndicatorRules, lexicon: _Le
     mentions = _with_changes(_join_ranges(_mentions(text, rules, lexicon, vetoed, sentence.start), text), text,
                              lexicon, rules)
     for run in _runs(mentions, text):
-        found_subject = find_subject(text, run[0]["start"], run[-1]["end"], run[0]["kind"], rules.subjects, segmenter)
+        found_subject = find_subject(text, run[0]["start"], run[-1]["end"], run[0]["kind"], rules.subjects, segmenter,
+                                     lexicon.change_tail)
         if found_subject in rules.subjects.generic_heads:
             found_subject = subjects.get(run[0]["kind"]) or found_subject
         for found in run:
-            subject = found_subject or subjects.get(found["kind"]) or subjects.get(None)
+            # a change with no subject of its own measures the figure before it (12亿元，增长5%);
+            # a level, the last one of its kind
+            shared = (subjects.get(None), subjects.get(found["kind"])) if found["change"] else \
+                (subjects.get(found["kind"]), subjects.get(None))
+            subject = found_subject or shared[0] or shared[1]
             subjects[found["kind"]] = subjects[None] = subject
             rows.append({**found, "subject": subject})
     _respectively(rows, text, rules.subjects, segmenter)
@@ -419,7 +430,8 @@ class _Enclosing:
 
 
 def find_subject(
-    text: str, start: int, end: int, kind: str, rules: SubjectRules, segmenter: Segmenter
+    text: str, start: int, end: int, kind: str, rules: SubjectRules, segmenter: Segmenter,
+    change_tail: regex.Pattern | None = None,
 ) -> str | None:
     """The shortest phrase of the sentence ``text`` that names what ``text[start:end]`` measures.
 
@@ -432,28 +444,63 @@ def find_subject(
     clause_start = last_break.end() if last_break else window_start
     next_break = _CLAUSE_BREAK.search(text, end, end + CLAUSE_MAX_LENGTH)
     clause_end = next_break.start() if next_break else min(len(text), end + CLAUSE_MAX_LENGTH)
-    before = _skip(_plain(text[clause_start:start]), rules.skip_before)
+    before = _skip(_plain(text[clause_start:start]), rules.skip_before, change_tail)
     after = _skip(_plain(text[end:clause_end]), rules.skip_after)
     phrases = [(_phrase_after, after), (_phrase_before, before)]
     if kind in (rules.before_first_when_de_follows if after[:1] == "的" else rules.before_first):
         phrases.reverse()
+    if measure := _measure_named_by_change(before, change_tail):
+        return measure
     for phrase, fragment in phrases:
-        if found := phrase(fragment, rules, segmenter):
+        if found := _named(phrase(fragment, rules, segmenter), change_tail):
             return found
-    if verb := _verb_before(before, rules, segmenter):
+    if verb := _named(_verb_before(before, rules, segmenter), change_tail):
         return verb  # 解困6万人: the verb is all there is
     fallback = regex.split(r"[\d.]", after, maxsplit=1)[0].strip()
-    return fallback[:SUBJECT_MAX_LENGTH] if len(fallback) > 1 else None  # 分别增长5.3%和7.4%: not 和
+    return _named(fallback[:SUBJECT_MAX_LENGTH], change_tail) if len(fallback) > 1 else None  # 分别增长5.3%和7.4%
+
+
+_PER_UNIT = regex.compile(r"(?:\p{Han}均)?[年月]?$")  # 户均, 人均月, 年: what makes 增收 a measure's name
+
+
+def _names_a_measure(before_change: str) -> bool:
+    """Whether a change verb is the head of a measure's name: alone in its clause, or after a
+    period or per-unit word (年增收1.9亿元, 户均增收3000元, 人均月增收)."""
+    before_change = before_change.strip()
+    return not before_change or before_change in ("年", "月") or before_change.endswith(("均", "均年", "均月"))
+
+
+def _measure_named_by_change(before: str, change_tail: regex.Pattern | None) -> str | None:
+    """The name a change verb heads (户均增收), when ``before`` ends with one."""
+    tail = change_tail.search(before) if change_tail else None
+    if not tail or tail.start() == tail.end() or not _names_a_measure(before[:tail.start()]):
+        return None
+    per_unit = _PER_UNIT.search(before, 0, tail.start())
+    name = before[per_unit.start():tail.end()].strip()
+    return name if name != before[tail.start():tail.end()].strip() else None
+
+
+def _named(phrase: str | None, change_tail: regex.Pattern | None) -> str | None:
+    """``phrase`` without punctuation at its ends, or None when it names nothing: no character
+    of a word, or only a change (上涨, 同比增收)."""
+    phrase = phrase.strip(" ()（）,，、;；:：.。") if phrase else phrase
+    if not phrase or not _WORDY.search(phrase):
+        return None
+    if change_tail and (match := change_tail.search(phrase)) and match.start() == 0:
+        return None
+    return phrase
 
 
 def _plain(fragment: str) -> str:
-    """Drop short asides such as 村(居) and quotation marks, which break POS tagging."""
-    return _QUOTE_MARKS.sub("", _SHORT_ASIDE.sub("", fragment)).strip()
+    """Drop asides such as 村(居) or (4,677澳门元), the half of one a clause cuts, and quotation
+    marks, which break POS tagging."""
+    return _QUOTE_MARKS.sub("", _OPEN_ASIDE.sub("", _ASIDE.sub("", fragment))).strip()
 
 
-def _skip(fragment: str, skip_rules: list[PatternRule]) -> str:
+def _skip(fragment: str, skip_rules: list[PatternRule], change_tail: regex.Pattern | None = None) -> str:
     """``fragment`` without what stands between subject and number: a change and its origin
-    before it (提高到, 比上年), a subset after it (60岁以上), each rule applied until none matches."""
+    before it (提高到, 比上年, and every verb of the change lexicon: 季增, 同比增收), a subset after
+    it (60岁以上), each rule applied until none matches."""
     while True:
         for rule in skip_rules:
             match = rule.search(fragment)
@@ -461,7 +508,10 @@ def _skip(fragment: str, skip_rules: list[PatternRule]) -> str:
                 fragment = (fragment[:match.start()] + fragment[match.end():]).strip()
                 break
         else:
-            return fragment
+            tail = change_tail.search(fragment) if change_tail else None
+            if not tail or tail.start() == tail.end() or _names_a_measure(fragment[:tail.start()]):
+                return fragment
+            fragment = fragment[:tail.start()].strip()
 
 
 def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple[str, str]]:
