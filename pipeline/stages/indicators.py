@@ -29,7 +29,7 @@ _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
 _LOOK_BACK = 12  # characters before a number that may hold its currency or classifier
 CLAUSE_MAX_LENGTH = 60  # a subject is looked for this far around its number, at most
-NOMINAL_FLAGS = ("n", "vn", "an", "j", "b", "l", "nz", "ng", "f", "s")
+NOMINAL_FLAGS = ("n", "vn", "an", "j", "b", "l", "nz", "ng", "f", "s", "eng")  # eng: GDP, CPI
 RESULTATIVE = "vr"  # not a jieba flag: a verb with its result (改造成), never a noun
 # Tags of words a one-character head (率, 员, 类) never attaches to: numerals, classifiers,
 # punctuation, particles, prepositions, conjunctions, adverbs.
@@ -452,12 +452,12 @@ def find_subject(
     if measure := _measure_named_by_change(before, change_tail):
         return measure
     for phrase, fragment in phrases:
-        if found := _named(phrase(fragment, rules, segmenter), change_tail):
+        if found := _named(phrase(fragment, rules, segmenter), rules, change_tail):
             return found
-    if verb := _named(_verb_before(before, rules, segmenter), change_tail):
+    if verb := _named(_verb_before(before, rules, segmenter), rules, change_tail):
         return verb  # 解困6万人: the verb is all there is
     fallback = regex.split(r"[\d.]", after, maxsplit=1)[0].strip()
-    return _named(fallback[:SUBJECT_MAX_LENGTH], change_tail) if len(fallback) > 1 else None  # 分别增长5.3%和7.4%
+    return _named(fallback[:SUBJECT_MAX_LENGTH], rules, change_tail) if len(fallback) > 1 else None  # 分别增长5.3%和7.4%
 
 
 _PER_UNIT = regex.compile(r"(?:\p{Han}均)?[年月]?$")  # 户均, 人均月, 年: what makes 增收 a measure's name
@@ -480,11 +480,14 @@ def _measure_named_by_change(before: str, change_tail: regex.Pattern | None) -> 
     return name if name != before[tail.start():tail.end()].strip() else None
 
 
-def _named(phrase: str | None, change_tail: regex.Pattern | None) -> str | None:
-    """``phrase`` without punctuation at its ends, or None when it names nothing: no character
-    of a word, or only a change (上涨, 同比增收)."""
+def _named(phrase: str | None, rules: SubjectRules, change_tail: regex.Pattern | None) -> str | None:
+    """``phrase`` without punctuation and linking words at its ends (营收为 → 营收), or None when it
+    names nothing: no character of a word, only a change (上涨, 同比增收) or its origin (同比)."""
     phrase = phrase.strip(" ()（）,，、;；:：.。") if phrase else phrase
-    if not phrase or not _WORDY.search(phrase):
+    while phrase and (link := next((word for word in rules.linking_words if phrase.endswith(word)
+                                    and len(word) < len(phrase)), None)):
+        phrase = phrase[:-len(link)]
+    if not phrase or not _WORDY.search(phrase) or not _skip(phrase, rules.skip_before):
         return None
     if change_tail and (match := change_tail.search(phrase)) and match.start() == 0:
         return None
@@ -521,7 +524,7 @@ def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple
     Scope words are tagged as pronouns (r), which no subject phrase crosses.
     """
     tagged: list[tuple[str, str]] = []
-    for word, flag in _mend(segmenter.tag(fragment), rules):
+    for word, flag in _mend(segmenter.tag(fragment), rules, segmenter):
         attaches = bool(tagged) and tagged[-1][0] != "的" and not tagged[-1][1].startswith(UNATTACHABLE_FLAGS)
         if word in rules.scope_words:
             flag = "r"
@@ -533,14 +536,17 @@ def _tag(fragment: str, rules: SubjectRules, segmenter: Segmenter) -> list[tuple
     return tagged
 
 
-def _mend(tagged: list[tuple[str, str]], rules: SubjectRules) -> list[tuple[str, str]]:
+def _mend(tagged: list[tuple[str, str]], rules: SubjectRules, segmenter: Segmenter) -> list[tuple[str, str]]:
     """jieba's tokens with each linking word whole and alone (高+达 → 高达, 仍+有 → 仍有, a head
-    glued to the linking word after it split off: 率为 → 率+为), and a verb joined to its result
+    glued to the linking word after it split off: 率为 → 率+为, and a new word jieba's HMM made of
+    a character and a linking word: 值为 → 值+为, 收为 → 收+为), and a verb joined to its result
     (改造+成 → 改造成, tagged ``RESULTATIVE`` so it never reads as a noun)."""
     mended: list[tuple[str, str]] = []
     for word, flag in tagged:
         if word[:1] in rules.suffixes and word[1:] in rules.linking_words:
             mended += [(word[:1], "n"), (word[1:], "d")]
+        elif len(word) == 2 and word[1] in rules.linking_words and not segmenter.known(word):
+            mended += [(word[0], segmenter.flag_of(word[0]) or "n"), (word[1], "d")]
         elif mended and mended[-1][0] + word in rules.linking_words:
             mended[-1] = (mended[-1][0] + word, "d")
         elif mended and mended[-1][1].startswith("v") and word in rules.verb_results:

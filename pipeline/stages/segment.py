@@ -56,6 +56,14 @@ class Segmenter:
         """(word, start, end) for every token of ``text``."""
         return list(self._tokenizer.tokenize(text, HMM=True))
 
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is in jieba's dictionary, not a new word its HMM glued together."""
+        return bool(self._tokenizer.FREQ.get(word))
+
+    def flag_of(self, word: str) -> str | None:
+        """The part of speech jieba's dictionary gives ``word``."""
+        return self._tagger.word_tag_tab.get(word)
+
     def tag(self, text: str) -> list[tuple[str, str]]:
         """(word, part-of-speech flag) pairs; five times slower than tokenize, so use sparingly."""
         return [(pair.word, pair.flag) for pair in self._tagger.lcut(text, HMM=True)]
