@@ -25,6 +25,8 @@ _ITEM_JOINER = regex.compile(r"\s*(?:[、和与及或]|以及)\s*")  # between n
 _ASIDE = regex.compile(r"[(（][^()（）]{1,15}[)）]")  # 村(居), (4,677澳门元), (港币,下同)
 _OPEN_ASIDE = regex.compile(r"^[^(（]*[)）]|[(（][^)）]*$")  # an aside the clause cuts: 留宿旅客(|123亿元
 _WORDY = regex.compile(r"[\p{Han}A-Za-z]")
+_CELL_BREAK = regex.compile(r"\s*[|｜]\s*|\t|[ \u3000]{2,}")  # between the cells of a table row
+_TABLE_LEAD = regex.compile(r"^(?:其中|其)\s*[:：]\s*")  # 其中:第一产业
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
 _LOOK_BACK = 12  # characters before a number that may hold its currency or classifier
@@ -186,8 +188,19 @@ def _sentence_indicators(sentence: Sentence, rules: IndicatorRules, lexicon: _Le
             subjects[found["kind"]] = subjects[None] = subject
             rows.append({**found, "subject": subject})
     _respectively(rows, text, rules.subjects, segmenter)
+    if header := _row_header(text):
+        rows = [{**row, "subject": header} for row in rows]
     for row in rows:
         yield {**row, "start": sentence.start + row["start"], "end": sentence.start + row["end"]}
+
+
+def _row_header(text: str) -> str | None:
+    """The row header of a table row (北斗高精度业务 | 7.01亿元 | 38.9%): its first cell, when the
+    line has three cells or more, split by | or by runs of spaces, and that cell names something."""
+    cells = [cell.strip() for cell in _CELL_BREAK.split(text) if cell.strip()]
+    if len(cells) < 3 or not _WORDY.search(cells[0]) or regex.search(r"\d", cells[0]):
+        return None
+    return _TABLE_LEAD.sub("", cells[0])[:SUBJECT_MAX_LENGTH] or None
 
 
 def _respectively(rows: list[dict], text: str, rules: SubjectRules, segmenter: Segmenter) -> None:
@@ -460,6 +473,8 @@ def find_subject(
     return _named(fallback[:SUBJECT_MAX_LENGTH], rules, change_tail) if len(fallback) > 1 else None  # 分别增长5.3%和7.4%
 
 
+_WHICH_PERIOD = ("上年", "去年", "今年", "全年", "当年", "同年", "前年", "本年", "明年", "每年", "上月", "本月", "当月",
+                 "同月", "每月", "上半年", "下半年")
 _PER_UNIT = regex.compile(r"(?:\p{Han}均)?[年月]?$")  # 户均, 人均月, 年: what makes 增收 a measure's name
 
 
@@ -467,7 +482,8 @@ def _names_a_measure(before_change: str) -> bool:
     """Whether a change verb is the head of a measure's name: alone in its clause, or after a
     period or per-unit word (年增收1.9亿元, 户均增收3000元, 人均月增收)."""
     before_change = before_change.strip()
-    return not before_change or before_change in ("年", "月") or before_change.endswith(("均", "均年", "均月"))
+    annual = before_change.endswith(("年", "月")) and not before_change.endswith(_WHICH_PERIOD)  # 集体年增收, not 比上年增收
+    return not before_change or annual or before_change.endswith(("均", "均年", "均月"))
 
 
 def _measure_named_by_change(before: str, change_tail: regex.Pattern | None) -> str | None:
