@@ -25,6 +25,7 @@ _ITEM_JOINER = regex.compile(r"\s*(?:[、和与及或]|以及)\s*")  # between n
 _ASIDE = regex.compile(r"[(（][^()（）]{1,15}[)）]")  # 村(居), (4,677澳门元), (港币,下同)
 _OPEN_ASIDE = regex.compile(r"^[^(（]*[)）]|[(（][^)）]*$")  # an aside the clause cuts: 留宿旅客(|123亿元
 _WORDY = regex.compile(r"[\p{Han}A-Za-z]")
+_RATE_SUBJECT = regex.compile(r"每[十百千万]+(?:人口|人|户)(?P<what>[\p{Han}()（）]{2,10}?)(?=(?:达到|达|为|是|有)?$)")
 _CELL_BREAK = regex.compile(r"\s*[|｜]\s*|\t|[ \u3000]{2,}")  # between the cells of a table row
 _TABLE_LEAD = regex.compile(r"^(?:其中|其)\s*[:：]\s*")  # 其中:第一产业
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
@@ -464,6 +465,8 @@ def find_subject(
         phrases.reverse()
     if measure := _measure_named_by_change(before, change_tail):
         return measure
+    if rate := _RATE_SUBJECT.search(before):  # 每千人口注册护士: a rate keeps its base, where it fits
+        return rate.group() if len(rate.group()) <= SUBJECT_MAX_LENGTH else rate.group("what")
     for phrase, fragment in phrases:
         if found := _named(phrase(fragment, rules, segmenter), rules, change_tail):
             return found
