@@ -15,6 +15,7 @@ HELDOUT = Path(__file__).resolve().parent / "heldout"
 HELDOUT2 = Path(__file__).resolve().parent / "heldout2"
 HELDOUT3 = Path(__file__).resolve().parent / "heldout3"
 REALTEXT = Path(__file__).resolve().parent / "realtext"
+REALTEXT2 = Path(__file__).resolve().parent / "realtext2"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pipeline.stages.lost_bytes import RULES as CONTEXT_REPAIRS
 from pipeline.stages.normalise import normalise_fragment
 from pipeline.tables import SCHEMAS
 
-from .conftest import CORPUS, GOLD, HELDOUT, HELDOUT2, HELDOUT3, REALTEXT, SEEDS
+from .conftest import CORPUS, GOLD, HELDOUT, HELDOUT2, HELDOUT3, REALTEXT, REALTEXT2, SEEDS
 
 CONTRACT = {
     "documents": "doc_id source_name source_path sha256 encoding script title date source author "
@@ -104,14 +104,18 @@ HELDOUT3_FLOORS = {**CORPUS_FLOORS, "indicators_f1": 0.98, "subject": 0.9, "furn
 
 # tests/realtext: real excerpts of twelve other genres (blind; first scored at indicators F1 0.810,
 # subject 0.662). Its furniture, titles and subjects are issues 12 and 13; its numbers are held here.
-REALTEXT_FLOORS = {"indicators_f1": 0.97, "qualifier": 0.99, "change": 0.98, "change_f1": 0.98, "subject": 0.67,
-                   "measures_f1": 0.97, "date": 0.95}
+REALTEXT_FLOORS = {"indicators_f1": 0.97, "qualifier": 0.99, "change": 0.98, "change_f1": 0.98, "subject": 0.85,
+                   "whole_row": 0.84, "measures_f1": 0.97, "date": 0.95}
+# tests/realtext2: fourteen more real excerpts, scored blind after the realtext work (the rules of
+# ebb3c55 gave indicators F1 0.874, subject 0.751; this session's rules, untuned on it, 0.975 and 0.829).
+REALTEXT2_FLOORS = {"indicators_f1": 0.97, "qualifier": 0.99, "change": 0.97, "change_f1": 0.97, "subject": 0.82,
+                    "whole_row": 0.80, "measures_f1": 0.97, "date": 1.0}
 
 
 @pytest.mark.parametrize(("corpus", "floors"), [
     (CORPUS, CORPUS_FLOORS), (HELDOUT, CORPUS_FLOORS), (HELDOUT2, CORPUS_FLOORS), (HELDOUT3, HELDOUT3_FLOORS),
-    (REALTEXT, REALTEXT_FLOORS),
-], ids=["corpus", "heldout", "heldout2", "heldout3", "realtext"])
+    (REALTEXT, REALTEXT_FLOORS), (REALTEXT2, REALTEXT2_FLOORS),
+], ids=["corpus", "heldout", "heldout2", "heldout3", "realtext", "realtext2"])
 def test_pipeline_generalises_to_reports_written_for_testing(corpus, floors, tmp_path, rulebook):
     """Reports written by other hands from GOLD.md alone; the first scores of each set were
     taken before any rule was tuned on it (see the commit that added it)."""
