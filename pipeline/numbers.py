@@ -23,7 +23,7 @@ number, or beyond the float range) is not a number: no value beats a wrong one.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, TypeVar
@@ -111,12 +111,19 @@ _NUMBER = regex.compile(
     """,
     regex.VERBOSE,
 )
+_GROUP_INDEX = {name: index - 1 for name, index in _NUMBER.groupindex.items()}
 RANGE_JOINER = regex.compile(r"[ \u00a0]?(?:至|到|-|－|—|–|~|～)[ \u00a0]?")
 _BETWEEN = regex.compile(r"\s*(?:与|和|到|至|-|~|～)\s*")  # 10000与20000之间
 _BOUND_JOINER = regex.compile(r"[ \u00a0]*[，,、；;]?[ \u00a0]*(?:的同时|同时|且|而且|并且|并|而|但)?[ \u00a0]*")
 _MIXED_JOINER = regex.compile(r"[ \u00a0\u3000]{0,2}又[ \u00a0\u3000]{0,2}|[ \u00a0]")  # 三百五十又3分之1, 1 4/3
+# The most characters the joiners above span, so most pairs of numbers are ruled out unread.
+_RANGE_GAP, _MIXED_GAP, _BOUND_GAP = 3, 5, 12
 _UNIT_TAIL = regex.compile(r"[\p{Han}A-Za-z%％‰]{0,3}$")  # 5万元-10万元: a dash after a unit joins a range
 _HAN = regex.compile(r"\p{Han}")
+_DECIMAL_POINT = regex.compile("[点點]")
+# Where a number can start: every first character of _NUMBER, each only where it can go on to be one.
+_CAN_START = regex.compile(f"[0-9０-９{_D}{_U}万萬亿億兆]|[.．](?=[0-9０-９])|[-−－负負](?=[0-9０-９.．{_D}{_U}])"
+                           f"|[上数數几幾](?=[{_D}{_U}万萬亿億])|半(?=[百打成折])|(?<=打)[对對]")
 _DIGIT_CHAR = regex.compile(_DIGIT)
 _DIGIT_RUN = regex.compile(f"[{_D}]{{2,}}")
 T = TypeVar("T")
@@ -153,7 +160,7 @@ def find_numbers(text: str, rules: NumberRules | None = None) -> list[Number]:
     rules = rules or default_number_rules()
     skipped = [match.span() for match in rules.not_numbers_regex.finditer(text)]
     numbers = [
-        number for match in _NUMBER.finditer(text)
+        number for match in _matches(text, rules)
         if not _inside(match.span(), skipped) and (number := _read(match, text))
         and not _lone_digit_in_word(number, text, rules)
     ]
@@ -183,6 +190,33 @@ def default_number_rules() -> NumberRules:
     return load_rule_file(path, NumberRules, f"rules/{path.name}")
 
 
+def _matches(text: str, rules: NumberRules) -> Iterator[regex.Match]:
+    """``_NUMBER.finditer(text)``, tried only where a number can start: the grammar has many
+    alternatives, and most characters of a report start none of them. A lone Chinese digit
+    inside a word (一切, 进一步) is passed over before the grammar is tried."""
+    in_word = _digit_in_word(tuple(rules.classifiers))
+    position = 0
+    while start := _CAN_START.search(text, position):
+        if in_word.match(text, start.start()):
+            position = start.start() + 1
+            continue
+        match = _NUMBER.match(text, start.start())
+        if match and match.end() > match.start():
+            yield match
+            position = match.end()
+        else:
+            position = start.start() + 1
+
+
+@functools.cache
+def _digit_in_word(classifiers: tuple[str, ...]) -> regex.Pattern:
+    """A single Chinese digit followed by a Chinese character that neither goes on with the
+    number nor is a classifier: what ``_lone_digit_in_word`` rejects, found without reading it."""
+    going_on = f"[{_D}{_U}万萬亿億兆分点點成折打又之半多余餘几幾来來个個]"
+    return regex.compile(f"(?<![{_D}{_U}万萬亿億兆第上数數几幾负負])[{_D}](?=\\p{{Han}})(?!{going_on}"
+                         f"|{'|'.join(map(regex.escape, classifiers))})")
+
+
 def _lone_digit_in_word(number: Number, text: str, rules: NumberRules) -> bool:
     """Whether a single Chinese digit is part of a word (一切, 四川, 一是) rather than a number:
     alone it counts only before a classifier (三个, 九年) or where no Chinese character follows."""
@@ -201,7 +235,7 @@ def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def _read(match: regex.Match, text: str) -> Number | None:
-    groups = match.groupdict()
+    groups = _Groups(match)
     try:
         if groups["half"]:
             return Number(match.group(), *match.span(), 50.0, kind="percent", chinese=True)
@@ -232,6 +266,19 @@ def _read(match: regex.Match, text: str) -> Number | None:
     if groups["sign"] != "负" and tail.start() > 0 and _DIGIT_CHAR.match(text[tail.start() - 1]):
         return replace(number, text=number.text[1:], start=number.start + 1)  # 5万元-10万元: a range
     return replace(number, value=-number.value, high=-number.high if number.high is not None else None)
+
+
+class _Groups:
+    """A match's named groups from one groups() tuple: the grammar has forty, and groupdict()
+    or one group() call per name costs several times more."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, match: regex.Match):
+        self._values = match.groups()
+
+    def __getitem__(self, name: str) -> str | None:
+        return self._values[_GROUP_INDEX[name]]
 
 
 def _finite(value: Decimal) -> float:
@@ -330,7 +377,7 @@ def _read_chinese(match: regex.Match, groups: dict, text: str) -> Number | None:
     numeral = _unspaced(groups["chinese"])
     prefix = groups["prefix"]
     approximate = groups["cn_approx"] or groups["cn_about"]
-    whole = regex.split("[点點]", numeral)[0]
+    whole = _DECIMAL_POINT.split(numeral)[0]
     lone_magnitude = not any(char in DIGITS for char in whole)
     start = match.start() + (len(groups["sign"]) if groups["sign"] else 0)
     if lone_magnitude:
@@ -396,7 +443,9 @@ def _join_compounds(numbers: list[Number], text: str) -> list[Number]:
 def _join_mixed(numbers: list[Number], text: str) -> list[Number]:
     """Merge a whole number and the fraction after it: 三百五十又3分之1, 1 4/3."""
     def merge(previous: Number, number: Number) -> Number | None:
-        if not (previous.kind == "number" and number.kind == "fraction" and previous.high is None
+        if number.start - previous.end > _MIXED_GAP or number.kind != "fraction":
+            return None
+        if not (previous.kind == "number" and previous.high is None
                 and previous.value == int(previous.value) and _MIXED_JOINER.fullmatch(text, previous.end, number.start)
                 and ("又" in text[previous.end:number.start] or "/" in number.text or "／" in number.text)):
             return None
@@ -410,6 +459,8 @@ def _join_mixed(numbers: list[Number], text: str) -> list[Number]:
 def _join_ranges(numbers: list[Number], text: str) -> list[Number]:
     """Merge ``low 至 high`` pairs into one Number whose value is the low end."""
     def merge(previous: Number, number: Number) -> Number | None:
+        if number.start - previous.end > _RANGE_GAP:
+            return None
         if not (previous.high is None and RANGE_JOINER.fullmatch(text, previous.end, number.start)
                 and previous.kind in ("number", number.kind) and previous.chinese == number.chinese):
             return None
@@ -448,7 +499,8 @@ def _join_bounds(numbers: list[Number], text: str) -> list[Number]:
     """One range for two bounds written together (大于10小于20, 1000以上，1500以下, 最多100最少20)
     and for ``low 与 high 之间``."""
     def merge(previous: Number, number: Number) -> Number | None:
-        if previous.high is not None or number.high is not None or previous.kind != number.kind:
+        if number.start - previous.end > _BOUND_GAP or previous.high is not None or number.high is not None \
+                or previous.kind != number.kind:
             return None
         if _BETWEEN.fullmatch(text, previous.end, number.numeral_start) and \
                 text.startswith(("之间", "之間"), number.end) and previous.value <= number.value:

@@ -333,37 +333,44 @@ class NumberRules(Strict):
         return regex.compile("|".join(sorted(self.not_numbers, key=len, reverse=True)))
 
     @functools.cached_property
-    def _before(self) -> list[tuple[str, str]]:
-        pairs = [(word, qualifier) for qualifier, words in self.qualifiers.before.items() for word in words]
-        return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+    def _qualifier_of(self) -> dict[str, str]:
+        return {word: qualifier for where in (self.qualifiers.before, self.qualifiers.after)
+                for qualifier, words in where.items() for word in words}
 
     @functools.cached_property
-    def _after(self) -> list[tuple[str, str]]:
-        pairs = [(word, qualifier) for qualifier, words in self.qualifiers.after.items() for word in words]
-        return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+    def _before(self) -> regex.Pattern:
+        words = [word for words in self.qualifiers.before.values() for word in words]
+        return regex.compile(f"(?P<word>{_alternation(words)})(?P<filler>{_alternation(self.qualifiers.fillers)})?$")
+
+    @functools.cached_property
+    def _not_before(self) -> regex.Pattern:
+        return regex.compile(f"(?:{_alternation(self.qualifiers.not_before)})$")
+
+    @functools.cached_property
+    def _after(self) -> regex.Pattern:
+        words = [word for words in self.qualifiers.after.values() for word in words]
+        return regex.compile(f" ?(?P<word>{_alternation(words)})")
 
     def qualifier_before(self, text: str, position: int) -> tuple[str, int] | None:
         """(qualifier, where its word starts) when a qualifier word, perhaps with a filler
         (超过了, 至少有), ends at ``position``."""
-        for filler in ("", *self.qualifiers.fillers):
-            if filler and not text.endswith(filler, 0, position):
-                continue
-            end = position - len(filler)
-            for word, qualifier in self._before:
-                if text.endswith(word, 0, end):
-                    if any(text.endswith(other, 0, end) for other in self.qualifiers.not_before):
-                        return None  # 附近3个村: 近 ends a word that qualifies nothing
-                    return qualifier, end - len(word)
-        return None
+        found = self._before.search(text, max(0, position - _LONGEST_QUALIFIER), position)
+        if not found or self._not_before.search(text, max(0, position - _LONGEST_QUALIFIER), found.end("word")):
+            return None  # 附近3个村: 近 ends a word that qualifies nothing
+        return self._qualifier_of[found.group("word")], found.start()
 
     def qualifier_after(self, text: str, position: int) -> tuple[str, int] | None:
         """(qualifier, where its word ends) when a qualifier word starts at ``position``."""
-        position += 1 if text[position:position + 1] == " " else 0
-        for word, qualifier in self._after:
-            if text.startswith(word, position):
-                return qualifier, position + len(word)
-        return None
+        found = self._after.match(text, position)
+        return (self._qualifier_of[found.group("word")], found.end()) if found else None
 
+
+def _alternation(words: list[str]) -> str:
+    """The words as one regex alternative, longest first, so the longest word wins."""
+    return "|".join(regex.escape(word) for word in sorted(set(words), key=len, reverse=True))
+
+
+_LONGEST_QUALIFIER = 12  # characters a qualifier word and its filler take at most
 
 
 Change = Literal["up", "down"]

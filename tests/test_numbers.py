@@ -107,3 +107,18 @@ def test_numbers_beyond_the_float_range_are_not_read(text):
 def test_numbers_chinese_numeral_beyond_the_float_range_reads_as_infinity():
     assert read_chinese("一" + "亿" * 50) == math.inf
     assert read_chinese("九" * 400) == math.inf
+
+
+@pytest.mark.parametrize("text", [
+    "一二三四五六七八九十百千万亿" * 715,  # a 10 000-character numeral
+    "三成" * 5_000 + "成" * 5_000,
+    "大于" + "1至2与3之间小于" * 3_000,
+    "4以上，5以下" * 2_000,
+    "负" * 5_000 + "1",
+    "1e" + "9" * 5_000,
+])
+def test_numbers_hostile_input_gives_no_wrong_value(text):
+    """Pathological runs finish (the hostile bench times them) and give only values that are
+    there: no numeral longer than a real one is read, and nothing is infinite."""
+    for number in find_numbers(text):
+        assert math.isfinite(number.value) and len(number.text) < 60, number
