@@ -26,6 +26,12 @@ def bench(session):
 
 
 @nox.session
+def bench_numbers(session):
+    session.install(".")
+    session.run("python", "bench/bench_numbers.py", "--against", "ebb3c55", *session.posargs)
+
+
+@nox.session
 def bench_report(session):
     session.install(".[report]")
     session.run("python", "bench/bench_report.py", *session.posargs)

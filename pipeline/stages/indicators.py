@@ -126,6 +126,7 @@ class _Lexicon:
         before = {name: unit for unit, names in rules.currencies.items() for name in names.before}
         change = rules.change
         verbs = _alternation(change.up + change.down + change.negative)
+        all_change_words = change.up_nouns + change.down_nouns + change.up + change.down + change.negative
         return cls(
             numbers=numbers,
             currency_names=before,
@@ -140,7 +141,7 @@ class _Lexicon:
                                       f"(?:{_alternation(rules.words_between_unit_and_number)})?\\s?$"),
             rate=regex.compile(f"[/／](?:{_alternation(rules.rate_bases)})(?![A-Za-z])"),
             change_word=regex.compile(
-                f"(?P<word>{_alternation(change.up_nouns + change.down_nouns + change.up + change.down + change.negative)})"
+                f"(?P<word>{_alternation(all_change_words)})"
                 f"(?:{_alternation(change.between)})*$"),
             to_level=regex.compile(f"(?:{verbs})了?(?:{_alternation(change.to_level)})(?:{_alternation(change.between)})*$"),
             change_tail=regex.compile(
@@ -432,7 +433,8 @@ class SentenceTagger:
 
     The sentence is tagged without its asides and quotation marks, as fragments are (``_plain``).
     A fragment that starts and ends on its word boundaries gets its tags for those words; any
-    other (a cut inside a word) is tagged by itself. Tagging is five times slower than cutting, so subjects stay cheap this way.
+    other (a cut inside a word) is tagged by itself. Tagging is five times slower than cutting,
+    so subjects stay cheap this way.
     """
 
     def __init__(self, segmenter: Segmenter, sentence: str):
@@ -513,7 +515,8 @@ def find_subject(
     if verb := _named(_verb_before(before, rules, segmenter), rules, change_tail):
         return verb  # 解困6万人: the verb is all there is
     fallback = regex.split(r"[\d.]", after, maxsplit=1)[0].strip()
-    return _named(fallback[:SUBJECT_MAX_LENGTH], rules, change_tail) if len(fallback) > 1 else None  # 分别增长5.3%和7.4%
+    # 分别增长5.3%和7.4%: not 和
+    return _named(fallback[:SUBJECT_MAX_LENGTH], rules, change_tail) if len(fallback) > 1 else None
 
 
 _WHICH_PERIOD = ("上年", "去年", "今年", "全年", "当年", "同年", "前年", "本年", "明年", "每年", "上月", "本月", "当月",
@@ -525,7 +528,8 @@ def _names_a_measure(before_change: str) -> bool:
     """Whether a change verb is the head of a measure's name: alone in its clause, or after a
     period or per-unit word (年增收1.9亿元, 户均增收3000元, 人均月增收)."""
     before_change = before_change.strip()
-    annual = before_change.endswith(("年", "月")) and not before_change.endswith(_WHICH_PERIOD)  # 集体年增收, not 比上年增收
+    # 集体年增收 names a measure; 比上年增收 is a change
+    annual = before_change.endswith(("年", "月")) and not before_change.endswith(_WHICH_PERIOD)
     return not before_change or annual or before_change.endswith(("均", "均年", "均月"))
 
 

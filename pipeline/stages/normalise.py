@@ -22,7 +22,8 @@ from pipeline.stages.lost_bytes import lost_lead_byte_repairs, shifted_byte_repa
 _LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\ufffe]")
 # ３．５: a decimal point; ４，５６５: a thousands separator between full-width digits
-_WIDE_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|(?<=\d)．(?=\d)|(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+_WIDE_ALNUM = regex.compile(
+    r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|(?<=\d)．(?=\d)|(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 _ODD_SPACE = regex.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE = regex.compile(r"[^\n]*")
 _CONTENT = regex.compile(r"[^\s](?:[^\n]*[^\s])?")
