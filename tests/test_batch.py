@@ -76,8 +76,8 @@ def _dies_on_call(function, call):
 
 
 @pytest.mark.parametrize(("module", "name", "call", "survivor"), [
-    (pq, "write_table", 3, "previous"),  # dies writing the third table: nothing switched yet
-    (write, "_point", 2, "new"),  # dies right after the one switch: every table is already new
+    (pq.ParquetWriter, "write_table", 3, "previous"),  # dies writing the third table: nothing switched yet
+    (write, "_drop_other_versions", 1, "new"),  # dies right after the one switch: every table is already new
 ], ids=["writing-tables", "after-the-switch"])
 def test_batch_crash_while_writing_leaves_one_whole_version(
         tmp_path, rulebook, monkeypatch, module, name, call, survivor):
