@@ -56,6 +56,7 @@ class DaskEngine:
         from distributed import as_completed
         from distributed.comm import CommClosedError
 
+        logging.getLogger("distributed.client").setLevel(logging.CRITICAL)  # the error raised below says it
         keys = [f"write_part-{part.version.name}-{part.name}" for part in parts]
         futures = self.client.map(write_part, parts, key=keys)
         try:
@@ -63,7 +64,8 @@ class DaskEngine:
                 yield future.result()
         except (CancelledError, CommClosedError, OSError, TimeoutError) as error:
             where = f" at {self.scheduler}" if self.scheduler else ""
-            raise EngineError(f"lost the Dask cluster{where}: {str(error) or type(error).__name__}") from None
+            raise EngineError(f"lost the Dask cluster{where} before every part was written "
+                              f"({type(error).__name__}); the previous tables are unchanged") from None
         finally:
             with contextlib.suppress(Exception):  # stop what still runs; the cluster may be gone already
                 self.client.cancel(futures)
