@@ -1,5 +1,6 @@
 """Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
-`nox -s compare_money` scores money mentions against JioNLP (installed in its own venv only)."""
+`nox -s bench_memory` shows peak memory at N and 4N reports, `nox -s bench_engines` compares the local and
+Dask engines, `nox -s compare_money` scores money mentions against JioNLP (installed in its own venv only)."""
 
 import nox
 
@@ -22,6 +23,18 @@ def lint(session):
 def bench(session):
     session.install(".[test]")
     session.run("python", "bench/bench_batch.py", *session.posargs)
+
+
+@nox.session
+def bench_memory(session):
+    session.install(".[test]")
+    session.run("python", "bench/bench_memory.py", *session.posargs)
+
+
+@nox.session
+def bench_engines(session):
+    session.install(".[test]")
+    session.run("python", "bench/bench_engines.py", *session.posargs)
 
 
 @nox.session
