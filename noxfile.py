@@ -1,6 +1,7 @@
 """Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
-`nox -s bench_report` times the HTML report against the run, `nox -s compare_money` scores money
-mentions against JioNLP (installed in its own venv only)."""
+`nox -s bench_numbers` times the number reader, `nox -s bench_report` times the HTML report against the run,
+`nox -s bench_memory` shows peak memory at N and 4N reports, `nox -s bench_engines` compares the local and
+Dask engines, `nox -s compare_money` scores money mentions against JioNLP (installed in its own venv only)."""
 
 import nox
 
@@ -35,6 +36,18 @@ def bench_numbers(session):
 def bench_report(session):
     session.install(".[report]")
     session.run("python", "bench/bench_report.py", *session.posargs)
+
+
+@nox.session
+def bench_memory(session):
+    session.install(".[test]")
+    session.run("python", "bench/bench_memory.py", *session.posargs)
+
+
+@nox.session
+def bench_engines(session):
+    session.install(".[test]")
+    session.run("python", "bench/bench_engines.py", *session.posargs)
 
 
 @nox.session

@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 from pipeline.batch import DEFAULT_MAX_BYTES, run_batch
+from pipeline.engines import ENGINES, EngineError
+from pipeline.lock import OutLocked
 from pipeline.rulebook import Rulebook, RuleError
+from pipeline.stages.write import WriteError
 
 DEFAULT_INPUT = Path("seeds")
 DEFAULT_OUT = Path("out")
@@ -42,6 +45,13 @@ def main(argv: list[str] | None = None) -> int:
                           "the same rules, are carried over and only new content is processed")
     run.add_argument("--max-bytes", type=_byte_count, default=DEFAULT_MAX_BYTES, metavar="N",
                      help=f"larger files get an error row and are not read (default: {DEFAULT_MAX_BYTES:,})")
+    run.add_argument("--engine", choices=ENGINES, default="local",
+                     help="local: worker processes on this machine (default); dask: a Dask cluster "
+                          "(pip install 'cn-report-pipeline[dask]')")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --engine dask, join this scheduler (tcp://host:8786) instead of starting a local "
+                          "cluster of --workers processes; every worker must reach INPUT, OUT and the rules by "
+                          "the same paths")
 
     score = commands.add_parser(
         "eval", help="score the tables against answer files",
@@ -65,12 +75,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to write the report (default: OUT/report.html)")
 
     args = parser.parse_args(argv)
+    if args.command == "run" and args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
     command = {"run": _run, "eval": _eval, "report": _report}[args.command]
     try:
         return command(args)
     except RuleError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except (OutLocked, WriteError, EngineError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except (FileNotFoundError, NotADirectoryError, FileExistsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -80,7 +95,7 @@ def _run(args) -> int:
     rulebook = Rulebook(args.rules)
     summary = run_batch(args.inputs or [DEFAULT_INPUT], args.out, rulebook, args.workers,
                         progress=False if args.no_progress else None, full=args.full,
-                        max_bytes=args.max_bytes)
+                        max_bytes=args.max_bytes, engine=args.engine, scheduler=args.scheduler)
     for line in summary.lines():
         print(line)
     print(f"tables written under {args.out}/")

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import batch
+from pipeline import batch, parts
 from pipeline.__main__ import main
 from pipeline.batch import fingerprint, run_batch
 from pipeline.stages import write
@@ -76,8 +76,8 @@ def _dies_on_call(function, call):
 
 
 @pytest.mark.parametrize(("module", "name", "call", "survivor"), [
-    (pq, "write_table", 3, "previous"),  # dies writing the third table: nothing switched yet
-    (write, "_point", 2, "new"),  # dies right after the one switch: every table is already new
+    (pq.ParquetWriter, "write_table", 3, "previous"),  # dies writing the third table: nothing switched yet
+    (write, "_drop_other_versions", 1, "new"),  # dies right after the one switch: every table is already new
 ], ids=["writing-tables", "after-the-switch"])
 def test_batch_crash_while_writing_leaves_one_whole_version(
         tmp_path, rulebook, monkeypatch, module, name, call, survivor):
@@ -228,3 +228,17 @@ def test_cli_max_bytes_sets_the_limit_and_rejects_nonsense(tmp_path, capsys):
 def test_cli_eval_without_tables_says_what_to_do(tmp_path, capsys):
     assert main(["eval", "--gold", str(SEEDS), "--out", str(tmp_path)]) == 2
     assert "run `python -m pipeline run` first" in capsys.readouterr().err
+
+
+def test_batch_parts_follow_input_order_and_append_row_groups(tmp_path, rulebook, monkeypatch):
+    inputs = tmp_path / "in"
+    _copy_seeds(inputs, range(5))
+    _run([inputs], tmp_path / "whole", rulebook)
+    monkeypatch.setattr(write, "ROW_GROUP_ROWS", 50)  # a row group every few documents
+    monkeypatch.setattr(parts, "PART_DOCUMENTS", 2)  # 3 parts of 2, 2 and 1 documents, over 2 workers
+    monkeypatch.setattr(parts, "PARTS_PER_WORKER", 1)
+    run_batch([inputs], tmp_path / "parts", rulebook, workers=2, progress=False)
+    files = sorted((tmp_path / "parts" / "sentences").glob("part-*.parquet"))
+    assert [file.name for file in files] == [f"part-00000{index}.parquet" for index in range(3)]
+    assert pq.ParquetFile(files[0]).metadata.num_row_groups == 2
+    assert _tables(tmp_path / "parts") == _tables(tmp_path / "whole")
