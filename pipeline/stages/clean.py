@@ -19,8 +19,10 @@ from pipeline.rulebook import BoilerplateRules, MetadataRule, MetadataRules, Rul
 _LINE = regex.compile(r"[^\n]+")
 _MARKER_START = regex.compile(r"[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．]")
 # A line that ends a sentence is report text; the page's header stands above the first such line
-# and its footer below the last.
+# and its footer below the last. A long line of clauses is report text too, when a page cut its
+# sentence short.
 _SENTENCE_END = regex.compile(r"[。！？!?][”’」』\"')）]*$")
+_CLAUSES = regex.compile(r"(?=.{50}).*[，,].*[，,]")
 
 
 def strip_furniture(doc: Document, rulebook: Rulebook) -> Document:
@@ -45,21 +47,35 @@ def strip_furniture(doc: Document, rulebook: Rulebook) -> Document:
 
 
 def find_furniture(lines: list[str], rules: BoilerplateRules) -> list[bool]:
-    """Whether each line is furniture: by a `line` rule anywhere, from a `cut_from` line on, by a
+    """Whether each line is furniture: by a `line` rule anywhere, from a `cut_from` line below the
+    report's first sentence on (above it, that line alone), by a
     `header` rule above the first line that ends a sentence and by a `footer` rule below the last."""
     dropped = []
-    cut = False
+    cut = begun = False
     for text in lines:
-        cut = cut or any(rule.fullmatch(text) for rule in rules.cut_from)
-        dropped.append(cut or any(rule.fullmatch(text) for rule in rules.line))
+        # a related-news header above the report's first sentence heads a menu, not the page's end
+        starts_cut = any(rule.fullmatch(text) for rule in rules.cut_from)
+        cut = cut or (starts_cut and begun)
+        drop = cut or starts_cut or any(rule.fullmatch(text) for rule in rules.line)
+        begun = begun or (not drop and bool(_SENTENCE_END.search(text)))
+        dropped.append(drop)
     kept = [index for index, drop in enumerate(dropped) if not drop]
-    ends = [index for index in kept if _SENTENCE_END.search(lines[index])]
-    header = [index for index in kept if not ends or index < ends[0]]
-    footer = [index for index in kept if not ends or index > ends[-1]]
+    ends = [index for index in kept if _is_report_text(lines[index])]
+    if ends:
+        header = [index for index in kept if index < ends[0]]
+        footer = [index for index in kept if index > ends[-1]]
+    else:
+        # text that ends no sentence (verse, a list): menus stand only in its first and last thirds
+        third = len(kept) // 3
+        header, footer = kept[:third], kept[len(kept) - third:]
     for zone, rules_of_zone in ((header, rules.header), (footer, rules.footer)):
         for index in _zone_hits(zone, lines, rules_of_zone):
             dropped[index] = True
     return dropped
+
+
+def _is_report_text(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line) or _CLAUSES.match(line))
 
 
 def _zone_hits(zone: list[int], lines: list[str], rules: list[ZoneRule]) -> set[int]:
