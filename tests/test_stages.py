@@ -173,3 +173,20 @@ def test_span_set_answers_overlap_like_a_scan_of_every_span():
         for end in range(start, start + 4):
             scan = any(s < end and start < e for s, e in spans)
             assert merged.overlaps(start, end) == scan, (start, end)
+
+
+def test_clean_keeps_a_table_of_numbers_and_drops_a_link_list_written_with_pipes(rulebook):
+    text = ("某公司发布2024年业绩。\n业务 | 营收 | 毛利率 |\n---|---|---|\n北斗高精度业务 | 7.01亿元 | 38.9% |\n"
+            "全年营收增长。\n克东县 | 农安县 | 乌审旗 | 淮安市 |\n怀安县 | 醴陵市 | 利津县 | 磐石市 |")
+    document = extract(text, rulebook)["documents"][0]
+    assert "北斗高精度业务 | 7.01亿元 | 38.9% |" in document["text"]
+    assert "---|---|---|" in document["text"]
+    assert "克东县" not in document["text"]
+
+
+def test_measures_skip_table_rows_and_a_table_of_contents(rulebook):
+    text = ("目录\n一、基本情况\n二、主要做法\n一、基本情况\n全县有党员1200名。\n二、主要做法\n强化培训。\n"
+            "项目 | 2023年 | 2024年 |\n一、营业收入(元) | 2,003 | 2,300 |\n二、营业成本(元) | 1,905 | 2,106 |")
+    measures = extract(text, rulebook)["measures"]
+    assert [(m["marker"], m["head"], m["start"] > text.index("全县") - 8) for m in measures] == [
+        ("一、", "基本情况", True), ("二、", "主要做法", True)]

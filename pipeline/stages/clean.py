@@ -23,6 +23,10 @@ _MARKER_START = regex.compile(r"[一二三四五六七八九十]+[、是]|[(（]
 # sentence short.
 _SENTENCE_END = regex.compile(r"[。！？!?][”’」』\"')）]*$")
 _CLAUSES = regex.compile(r"(?=.{50}).*[，,].*[，,]")
+# Table rows: cells split by pipes, tabs or two or more spaces; a markdown rule row (---|---).
+_CELL_SPLIT = regex.compile(r"\s*[|｜\t]\s*|\s{2,}|\u3000+")
+_RULE_ROW = regex.compile(r"[|｜]?(?:\s*:?-{3,}:?\s*[|｜])+\s*(?::?-{3,}:?)?")
+_NUMERIC_CELL = regex.compile(r"[-+−]?[\d,]*\d(?:\.\d+)?\s*(?:%|％|‰|[\p{Han}]{1,2})?")
 
 
 def strip_furniture(doc: Document, rulebook: Rulebook) -> Document:
@@ -50,9 +54,13 @@ def find_furniture(lines: list[str], rules: BoilerplateRules) -> list[bool]:
     """Whether each line is furniture: by a `line` rule anywhere, from a `cut_from` line below the
     report's first sentence on (above it, that line alone), by a
     `header` rule above the first line that ends a sentence and by a `footer` rule below the last."""
+    tables = _table_rows(lines)
     dropped = []
     cut = begun = False
-    for text in lines:
+    for index, text in enumerate(lines):
+        if index in tables and not cut:
+            dropped.append(False)
+            continue
         # a related-news header above the report's first sentence heads a menu, not the page's end
         starts_cut = any(rule.fullmatch(text) for rule in rules.cut_from)
         cut = cut or (starts_cut and begun)
@@ -72,6 +80,26 @@ def find_furniture(lines: list[str], rules: BoilerplateRules) -> list[bool]:
         for index in _zone_hits(zone, lines, rules_of_zone):
             dropped[index] = True
     return dropped
+
+
+def _table_rows(lines: list[str]) -> set[int]:
+    """The lines of the report's own tables: two or more rows in a row split into cells by pipes,
+    tabs or wide spaces, at least one of them with a number for a cell. A link list written with
+    pipes has no numeric cell, so it stays furniture."""
+    rows: set[int] = set()
+    block: list[int] = []
+    for index, text in enumerate([*lines, ""]):
+        if len(_cells(text)) >= 3 or (block and _RULE_ROW.fullmatch(text.strip())):
+            block.append(index)
+            continue
+        if len(block) >= 2 and any(_NUMERIC_CELL.fullmatch(cell) for row in block for cell in _cells(lines[row])):
+            rows.update(block)
+        block = []
+    return rows
+
+
+def _cells(line: str) -> list[str]:
+    return [cell for cell in _CELL_SPLIT.split(line.strip()) if cell]
 
 
 def _is_report_text(line: str) -> bool:

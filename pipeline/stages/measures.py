@@ -21,6 +21,10 @@ CLAUSE_BOUNDARY = "。；;！？!?：:，,"
 _SKIP_AFTER_MARKER = regex.compile(r"[\s,，、.．:：]*")
 _TERMINAL = "。！？!?"
 HEADING_MAX_LENGTH = 60
+# A row of the report's tables (cells split by pipes or tabs): its 一、 heads a row, not a measure.
+_TABLE_ROW = regex.compile(r"(?:[^\n]*?(?:\s[|｜]\s?|\t)){2}")
+# A table of contents entry: a heading followed by leader dots or a page number.
+_CONTENTS_ENTRY = regex.compile(r"[^\n]*?(?:[.…·．]{2,}|\s)\s*\d{1,3}\s*$")
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,9 @@ def find_measures(doc: Document, rules: MeasureRules, programs: Programs) -> lis
 def _candidates(doc: Document, rules: MeasureRules) -> list[_Marker]:
     found: dict[int, _Marker] = {}
     for index, paragraph in enumerate(doc.paragraphs):
+        line = doc.text[paragraph.start:paragraph.end]
+        if _TABLE_ROW.match(line) or _CONTENTS_ENTRY.fullmatch(line):
+            continue
         for rule in rules.markers:
             if rule.where == "paragraph_start":
                 match = rule.match(doc.text, paragraph.start, paragraph.end)
@@ -106,7 +113,19 @@ def _candidates(doc: Document, rules: MeasureRules) -> list[_Marker]:
                 known = found.get(marker.start)
                 if known is None or marker.end > known.end:
                     found[marker.start] = marker
-    return [found[start] for start in sorted(found)]
+    markers = [found[start] for start in sorted(found)]
+    return _without_contents(doc.text, markers)
+
+
+def _without_contents(text: str, markers: list[_Marker]) -> list[_Marker]:
+    """Drop a table of contents: a heading line that is repeated, marker and all, further down is
+    the contents' entry for it, so only its last occurrence is a measure."""
+    def key(marker: _Marker) -> str:
+        line_end = text.find("\n", marker.start)
+        return text[marker.start:line_end if line_end >= 0 else len(text)].strip()
+
+    last = {key(marker): marker.start for marker in markers}
+    return [marker for marker in markers if last[key(marker)] == marker.start]
 
 
 def _opens_clause(text: str, position: int, paragraph: Span) -> bool:
