@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run`` and ``python -m pipeline eval``."""
+"""Command line: ``python -m pipeline run``, ``eval`` and ``furniture --suggest``."""
 
 from __future__ import annotations
 
@@ -54,9 +54,25 @@ def main(argv: list[str] | None = None) -> int:
     score.add_argument("--details", action="store_true",
                        help="also list every miss, false hit and wrong subject")
 
+    furniture = commands.add_parser(
+        "furniture", help="propose furniture rules from lines a batch repeats",
+        description="Print, as a YAML snippet for rules/boilerplate.yaml, the lines that recur verbatim "
+                    "in many documents of a batch (and that the current rules keep), with counts and "
+                    "example documents. Nothing is applied: review the snippet, then edit the rules.")
+    furniture.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="report files or folders")
+    furniture.add_argument("--suggest", action="store_true", required=True,
+                           help="print the proposed rules (the only action so far)")
+    furniture.add_argument("--min-documents", type=int, default=3, metavar="N",
+                           help="a line must recur in at least N documents (default: 3)")
+    furniture.add_argument("--min-share", type=float, default=0.2, metavar="S",
+                           help="and in at least this share of the batch (default: 0.2)")
+    furniture.add_argument("--rules", type=Path, default=None,
+                           help="rules folder whose furniture is already known (default: rules/)")
+
     args = parser.parse_args(argv)
+    commands_run = {"run": _run, "eval": _eval, "furniture": _furniture}
     try:
-        return _run(args) if args.command == "run" else _eval(args)
+        return commands_run[args.command](args)
     except RuleError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -96,6 +112,15 @@ def _eval(args) -> int:
         print()
     for line in scores.lines():
         print(line)
+    return 0
+
+
+def _furniture(args) -> int:
+    from pipeline.furniture import as_rules, suggest_furniture
+
+    total, suggestions = suggest_furniture(args.inputs, Rulebook(args.rules), args.min_documents,
+                                           args.min_share)
+    print(as_rules(suggestions, total), end="")
     return 0
 
 
