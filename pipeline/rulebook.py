@@ -187,6 +187,7 @@ class BoilerplateRules(Strict):
     header: list[ZoneRule]
     footer: list[ZoneRule]
     cut_from: list[PatternRule]
+    prefix: list[PatternRule] = []  # furniture glued to the start of a line, cut from it
 
 
 Scope = Literal["furniture", "head", "tail"]
@@ -215,6 +216,15 @@ class TitleRule(Strict):
     max_length: int
     not_ending: str
     site_suffix: PatternRule
+    labelled: PatternRule  # a furniture line that names the headline: 标题：…, 原标题：…
+    not_title: list[PatternRule] = []  # shapes of a first line that are never a headline
+
+    @field_validator("labelled")
+    @classmethod
+    def _title_group(cls, rule: PatternRule) -> PatternRule:
+        if "title" not in rule.regex.groupindex:
+            raise ValueError("the labelled pattern needs a named group (?P<title>...)")
+        return rule
 
 
 class MetadataRules(Strict):

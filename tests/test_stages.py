@@ -190,3 +190,27 @@ def test_measures_skip_table_rows_and_a_table_of_contents(rulebook):
     measures = extract(text, rulebook)["measures"]
     assert [(m["marker"], m["head"], m["start"] > text.index("全县") - 8) for m in measures] == [
         ("一、", "基本情况", True), ("二、", "主要做法", True)]
+
+
+@pytest.mark.parametrize(("text", "title", "date"), [
+    ("您好!今天是2024年5月1日 星期三\n设为主页 收藏本页\n某县推进“红色物业”\n全县组建服务队120支。",
+     "某县推进“红色物业”", None),
+    ("沪府发〔2017〕92号\n某市人民政府关于加强诚信建设的通知\n2017年12月20日\n各区人民政府：现将意见印发。",
+     "某市人民政府关于加强诚信建设的通知", "2017-12-20"),
+    ("标题:2024年上半年基层党支部建设工作总结 |\n今年以来，支部开展活动12次。",
+     "2024年上半年基层党支部建设工作总结", None),
+    ("中华民国91年3月19日星期二\n为台湾拚经济 却开放晶圆厂登陆…这不是矛盾吗?\n政府近日宣布开放。",
+     "为台湾拚经济 却开放晶圆厂登陆…这不是矛盾吗?", "2002-03-19"),
+    ("1分钟\n可能是一条微博\n从无到有到发布的时间", None, None),
+])
+def test_clean_reads_the_headline_or_none_and_the_date_in_any_common_form(text, title, date, rulebook):
+    document = extract(text, rulebook)["documents"][0]
+    assert (document["title"], document["date"]) == (title, date)
+
+
+def test_clean_cuts_a_date_stamp_glued_to_the_text_and_reads_the_date_from_it(rulebook):
+    rows = extract("date 2026-01-15 台积电Q1毛利率上看65%，营收将续创新高。", rulebook)
+    document = rows["documents"][0]
+    assert document["text"] == "台积电Q1毛利率上看65%，营收将续创新高。"
+    assert document["date"] == "2026-01-15"
+    assert [row["text"] for row in rows["indicators"]] == ["65%"]
