@@ -256,6 +256,8 @@ class UnquotedRule(Strict):
     max_name_length: int = Field(ge=2)
     leading_words: list[str]
     generic_names: list[str]
+    measure_words: list[str] = []  # units and classifiers a number leaves before a name: 33公里
+    verb_heads: list[str] = []  # a name opening with one is a verb and its object, not a name
 
 
 

@@ -214,3 +214,19 @@ def test_clean_cuts_a_date_stamp_glued_to_the_text_and_reads_the_date_from_it(ru
     assert document["text"] == "台积电Q1毛利率上看65%，营收将续创新高。"
     assert document["date"] == "2026-01-15"
     assert [row["text"] for row in rows["indicators"]] == ["65%"]
+
+
+def test_measures_found_in_traditional_script_and_in_paragraphs_a_page_ran_together(rulebook):
+    text = ("壹、主要工作成效\n（一）強化組織建設。新建黨支部12個。\n"
+            "（二）完善制度。 二、存在問題 一是學習不夠。二是作風不實。")
+    measures = [(m["marker"], m["head"], m["level"]) for m in extract(text, rulebook)["measures"]]
+    assert measures == [("壹、", "主要工作成效", 1), ("（一）", "强化组织建设", 2), ("（二）", "完善制度", 2),
+                        ("二、", "存在问题", 1), ("一是", "学习不够", 2), ("二是", "作风不实", 2)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("完成33公里黄河控导工程，修建12.5公里道路硬化工程。", ["黄河控导工程", "道路硬化工程"]),
+    ("实施便民工程，建设安全饮水工程3处。", []),
+])
+def test_program_names_carry_no_number_debris_and_no_generic_phrase(text, expected, rulebook):
+    assert [row["name"] for row in extract(text, rulebook)["programs"]] == expected
