@@ -1,5 +1,6 @@
 """Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
-`nox -s compare_money` scores money mentions against JioNLP (installed in its own venv only)."""
+`nox -s compare_money` scores money mentions against JioNLP, `nox -s compare_html_cleaners` our
+furniture cleaner against trafilatura and jusText (each installed in its own venv only)."""
 
 import nox
 
@@ -28,3 +29,10 @@ def bench(session):
 def compare_money(session):
     session.install(".", "jionlp")
     session.run("python", "bench/compare_money.py", *session.posargs)
+
+
+@nox.session
+def compare_html_cleaners(session):
+    """Saved pages: our furniture cleaner against trafilatura and jusText (issue 13)."""
+    session.install(".", "trafilatura", "justext", "lxml_html_clean")
+    session.run("python", "bench/compare_html_cleaners.py", *session.posargs)
