@@ -189,6 +189,11 @@ class BoilerplateRules(Strict):
     cut_from: list[PatternRule]
     prefix: list[PatternRule] = []  # furniture glued to the start of a line, cut from it
 
+    @functools.cached_property
+    def any_line(self) -> PatternRule:
+        """Every `line` rule as one pattern, so a long page costs one match per line, not one per rule."""
+        return PatternRule(id="boilerplate-line", pattern="|".join(f"(?:{rule.pattern})" for rule in self.line))
+
 
 Scope = Literal["furniture", "head", "tail"]
 

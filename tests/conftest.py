@@ -14,6 +14,7 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 HELDOUT2 = Path(__file__).resolve().parent / "heldout2"
 HELDOUT3 = Path(__file__).resolve().parent / "heldout3"
+REALPAGES = Path(__file__).resolve().parent / "realpages"
 
 
 @pytest.fixture(scope="session")

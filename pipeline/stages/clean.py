@@ -83,7 +83,7 @@ def find_furniture(lines: list[str], rules: BoilerplateRules) -> list[bool]:
         # a related-news header above the report's first sentence heads a menu, not the page's end
         starts_cut = any(rule.fullmatch(text) for rule in rules.cut_from)
         cut = cut or (starts_cut and begun)
-        drop = cut or starts_cut or any(rule.fullmatch(text) for rule in rules.line)
+        drop = cut or starts_cut or bool(rules.any_line.fullmatch(text))
         begun = begun or (not drop and bool(_SENTENCE_END.search(text)))
         dropped.append(drop)
     kept = [index for index, drop in enumerate(dropped) if not drop and index not in tables]

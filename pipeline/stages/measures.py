@@ -23,13 +23,15 @@ _SKIP_AFTER_MARKER = regex.compile(r"[\s,，、.．:：]*")
 _TERMINAL = "。！？!?"
 HEADING_MAX_LENGTH = 60
 # A row of the report's tables (cells split by pipes or tabs): its 一、 heads a row, not a measure.
-_TABLE_ROW = regex.compile(r"(?:[^\n]*?(?:\s[|｜]\s?|\t)){2}")
+_CELL_SEPARATOR = regex.compile(r"\s[|｜]\s?|\t")
 # Paragraphs a page ran together into one line: a sentence's end and a space start a new one.
 _RUN_IN_PARAGRAPH = regex.compile(r"(?<=[。！？!?][”’」』\"')）]*)\s+")
 # A heading run together with the next item: the head ends at the space before its marker.
 _RUN_IN_MARKER = regex.compile(r"\s+(?=[一二三四五六七八九十]+[是、]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_CLAUSE_MARK = regex.compile(r"[，,。；;！？!?]")
+_CONTENTS_HEADER = regex.compile(r"目\s*[录次]\s*[:：]?|(?i:contents)")
 # A table of contents entry: a heading followed by leader dots or a page number.
-_CONTENTS_ENTRY = regex.compile(r"[^\n]*?(?:[.…·．]{2,}|\s)\s*\d{1,3}\s*$")
+_CONTENTS_ENTRY = regex.compile(r"(?:[.…·．]{2,}|\s)\s*+\d{1,3}\s*$")
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,19 @@ def find_measures(doc: Document, rules: MeasureRules, programs: Programs) -> lis
 
 def _candidates(doc: Document, rules: MeasureRules) -> list[_Marker]:
     found: dict[int, _Marker] = {}
+    contents: set[str] | None = None  # the entries of a table of contents being read
     for index, paragraph in enumerate(doc.paragraphs):
-        line = doc.text[paragraph.start:paragraph.end]
-        if _TABLE_ROW.match(line) or _CONTENTS_ENTRY.fullmatch(line):
+        line = doc.text[paragraph.start:paragraph.end].strip()
+        if _CONTENTS_HEADER.fullmatch(line):
+            contents = set()
+            continue
+        if contents is not None:
+            # under 目录, bare headings are its entries, up to the first one it repeats
+            if len(line) <= HEADING_MAX_LENGTH and not _CLAUSE_MARK.search(line) and line not in contents:
+                contents.add(line)
+                continue
+            contents = None
+        if _is_table_row_or_contents_entry(line):
             continue
         for rule in rules.markers:
             if rule.where == "paragraph_start":
@@ -119,25 +131,19 @@ def _candidates(doc: Document, rules: MeasureRules) -> list[_Marker]:
                 known = found.get(marker.start)
                 if known is None or marker.end > known.end:
                     found[marker.start] = marker
-    markers = [found[start] for start in sorted(found)]
-    return _without_contents(doc.text, markers)
+    return [found[start] for start in sorted(found)]
 
 
-def _without_contents(text: str, markers: list[_Marker]) -> list[_Marker]:
-    """Drop a table of contents: a heading line that is repeated, marker and all, further down is
-    the contents' entry for it, so only its last occurrence is a measure."""
-    def key(marker: _Marker) -> str:
-        line_end = text.find("\n", marker.start)
-        return text[marker.start:line_end if line_end >= 0 else len(text)].strip()
-
-    last = {key(marker): marker.start for marker in markers}
-    return [marker for marker in markers if last[key(marker)] == marker.start]
+def _is_table_row_or_contents_entry(line: str) -> bool:
+    if len(line) <= HEADING_MAX_LENGTH and _CONTENTS_ENTRY.search(line):
+        return True
+    return len(_CELL_SEPARATOR.findall(line, 0, 2000)) >= 2
 
 
 def _opens_clause(text: str, position: int, paragraph: Span) -> bool:
     """After a clause mark, or after a space: Chinese prose has none, so a space before a marker
     is a line break a page collapsed (一、上半年工作成效 一是聚焦…)."""
-    before = text[paragraph.start:position]
+    before = text[max(paragraph.start, position - 64):position]  # bounded: paragraphs may be huge
     return not before.strip() or before[-1].isspace() or before.rstrip()[-1] in CLAUSE_BOUNDARY
 
 
