@@ -1,7 +1,8 @@
 """Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
 `nox -s bench_numbers` times the number reader, `nox -s bench_report` times the HTML report against the run,
 `nox -s bench_memory` shows peak memory at N and 4N reports, `nox -s bench_engines` compares the local and
-Dask engines, `nox -s compare_money` scores money mentions against JioNLP (installed in its own venv only)."""
+Dask engines, `nox -s compare_money` scores money mentions against JioNLP, `nox -s compare_html_cleaners` our
+furniture cleaner against trafilatura and jusText (each installed in its own venv only)."""
 
 import nox
 
@@ -54,3 +55,10 @@ def bench_engines(session):
 def compare_money(session):
     session.install(".", "jionlp")
     session.run("python", "bench/compare_money.py", *session.posargs)
+
+
+@nox.session
+def compare_html_cleaners(session):
+    """Saved pages: our furniture cleaner against trafilatura and jusText (issue 13)."""
+    session.install(".", "trafilatura", "justext", "lxml_html_clean")
+    session.run("python", "bench/compare_html_cleaners.py", *session.posargs)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run``, ``python -m pipeline eval`` and ``python -m pipeline report``."""
+"""Command line: ``python -m pipeline run``, ``eval``, ``report`` and ``furniture --suggest``."""
 
 from __future__ import annotations
 
@@ -74,10 +74,26 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--html", type=Path, default=None, metavar="PATH",
                         help="where to write the report (default: OUT/report.html)")
 
+    furniture = commands.add_parser(
+        "furniture", help="propose furniture rules from lines a batch repeats",
+        description="Print, as a YAML snippet for rules/boilerplate.yaml, the lines that recur verbatim "
+                    "in many documents of a batch (and that the current rules keep), with counts and "
+                    "example documents. Nothing is applied: review the snippet, then edit the rules.")
+    furniture.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="report files or folders")
+    furniture.add_argument("--suggest", action="store_true", required=True,
+                           help="print the proposed rules (the only action so far)")
+    furniture.add_argument("--min-documents", type=int, default=3, metavar="N",
+                           help="a line must recur in at least N documents (default: 3)")
+    furniture.add_argument("--min-share", type=float, default=0.2, metavar="S",
+                           help="and in at least this share of the batch (default: 0.2)")
+    furniture.add_argument("--rules", type=Path, default=None,
+                           help="rules folder whose furniture is already known (default: rules/)")
+
+
     args = parser.parse_args(argv)
     if args.command == "run" and args.scheduler and args.engine != "dask":
         parser.error("--scheduler needs --engine dask")
-    command = {"run": _run, "eval": _eval, "report": _report}[args.command]
+    command = {"run": _run, "eval": _eval, "report": _report, "furniture": _furniture}[args.command]
     try:
         return command(args)
     except RuleError as error:
@@ -132,6 +148,15 @@ def _report(args) -> int:
     print(f"report written to {written.index}"
           + (f" (and {written.document_pages} document pages beside it)" if written.document_pages else ""))
     print(f"open it in a browser: {written.index.resolve().as_uri()}")
+    return 0
+
+
+def _furniture(args) -> int:
+    from pipeline.furniture import as_rules, suggest_furniture
+
+    total, suggestions = suggest_furniture(args.inputs, Rulebook(args.rules), args.min_documents,
+                                           args.min_share)
+    print(as_rules(suggestions, total), end="")
     return 0
 
 

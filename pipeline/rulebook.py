@@ -188,6 +188,12 @@ class BoilerplateRules(Strict):
     header: list[ZoneRule]
     footer: list[ZoneRule]
     cut_from: list[PatternRule]
+    prefix: list[PatternRule] = []  # furniture glued to the start of a line, cut from it
+
+    @functools.cached_property
+    def any_line(self) -> PatternRule:
+        """Every `line` rule as one pattern, so a long page costs one match per line, not one per rule."""
+        return PatternRule(id="boilerplate-line", pattern="|".join(f"(?:{rule.pattern})" for rule in self.line))
 
 
 Scope = Literal["furniture", "head", "tail"]
@@ -216,6 +222,15 @@ class TitleRule(Strict):
     max_length: int
     not_ending: str
     site_suffix: PatternRule
+    labelled: PatternRule  # a furniture line that names the headline: 标题：…, 原标题：…
+    not_title: list[PatternRule] = []  # shapes of a first line that are never a headline
+
+    @field_validator("labelled")
+    @classmethod
+    def _title_group(cls, rule: PatternRule) -> PatternRule:
+        if "title" not in rule.regex.groupindex:
+            raise ValueError("the labelled pattern needs a named group (?P<title>...)")
+        return rule
 
 
 class MetadataRules(Strict):
@@ -247,6 +262,8 @@ class UnquotedRule(Strict):
     max_name_length: int = Field(ge=2)
     leading_words: list[str]
     generic_names: list[str]
+    measure_words: list[str] = []  # units and classifiers a number leaves before a name: 33公里
+    verb_heads: list[str] = []  # a name opening with one is a verb and its object, not a name
 
 
 

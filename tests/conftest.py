@@ -16,6 +16,7 @@ HELDOUT2 = Path(__file__).resolve().parent / "heldout2"
 HELDOUT3 = Path(__file__).resolve().parent / "heldout3"
 REALTEXT = Path(__file__).resolve().parent / "realtext"
 REALTEXT2 = Path(__file__).resolve().parent / "realtext2"
+REALPAGES = Path(__file__).resolve().parent / "realpages"
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,17 @@ def test_boilerplate_rule_keeps_its_counter_example(rule, line):
     assert not any(r.regex.fullmatch(line) for r in rules_where(rule))
 
 
+@pytest.mark.parametrize(("rule", "line"), cases(BOILERPLATE.prefix))
+def test_boilerplate_prefix_cuts_its_example_and_leaves_text(rule, line):
+    match = rule.regex.match(line)
+    assert match and line[match.end():].strip()
+
+
+@pytest.mark.parametrize(("rule", "line"), cases(BOILERPLATE.prefix, "not_"))
+def test_boilerplate_prefix_leaves_its_counter_example(rule, line):
+    assert not rule.regex.match(line)
+
+
 @pytest.mark.parametrize(("rule", "title"), cases([RULES.metadata.title.site_suffix]))
 def test_title_site_suffix_finds_its_example(rule, title):
     assert rule.regex.search(title)
@@ -56,6 +67,26 @@ def test_title_site_suffix_finds_its_example(rule, title):
 @pytest.mark.parametrize(("rule", "title"), cases([RULES.metadata.title.site_suffix], "not_"))
 def test_title_site_suffix_ignores_its_counter_example(rule, title):
     assert not rule.regex.search(title)
+
+
+@pytest.mark.parametrize(("rule", "line"), cases([RULES.metadata.title.labelled]))
+def test_title_label_finds_its_example(rule, line):
+    assert rule.regex.search(line).group("title")
+
+
+@pytest.mark.parametrize(("rule", "line"), cases([RULES.metadata.title.labelled], "not_"))
+def test_title_label_ignores_its_counter_example(rule, line):
+    assert not rule.regex.search(line)
+
+
+@pytest.mark.parametrize(("rule", "line"), cases(RULES.metadata.title.not_title))
+def test_not_title_shape_matches_its_example(rule, line):
+    assert rule.regex.fullmatch(line)
+
+
+@pytest.mark.parametrize(("rule", "line"), cases(RULES.metadata.title.not_title, "not_"))
+def test_not_title_shape_leaves_a_headline(rule, line):
+    assert not rule.regex.fullmatch(line)
 
 
 METADATA = RULES.metadata.date + RULES.metadata.source + RULES.metadata.author

@@ -173,3 +173,60 @@ def test_span_set_answers_overlap_like_a_scan_of_every_span():
         for end in range(start, start + 4):
             scan = any(s < end and start < e for s, e in spans)
             assert merged.overlaps(start, end) == scan, (start, end)
+
+
+def test_clean_keeps_a_table_of_numbers_and_drops_a_link_list_written_with_pipes(rulebook):
+    text = ("某公司发布2024年业绩。\n业务 | 营收 | 毛利率 |\n---|---|---|\n北斗高精度业务 | 7.01亿元 | 38.9% |\n"
+            "全年营收增长。\n克东县 | 农安县 | 乌审旗 | 淮安市 |\n怀安县 | 醴陵市 | 利津县 | 磐石市 |")
+    document = extract(text, rulebook)["documents"][0]
+    assert "北斗高精度业务 | 7.01亿元 | 38.9% |" in document["text"]
+    assert "---|---|---|" in document["text"]
+    assert "克东县" not in document["text"]
+
+
+def test_measures_skip_table_rows_and_a_table_of_contents(rulebook):
+    text = ("目录\n一、基本情况\n二、主要做法\n一、基本情况\n全县有党员1200名。\n二、主要做法\n强化培训。\n"
+            "项目 | 2023年 | 2024年 |\n一、营业收入(元) | 2,003 | 2,300 |\n二、营业成本(元) | 1,905 | 2,106 |")
+    measures = extract(text, rulebook)["measures"]
+    assert [(m["marker"], m["head"], m["start"] > text.index("全县") - 8) for m in measures] == [
+        ("一、", "基本情况", True), ("二、", "主要做法", True)]
+
+
+@pytest.mark.parametrize(("text", "title", "date"), [
+    ("您好!今天是2024年5月1日 星期三\n设为主页 收藏本页\n某县推进“红色物业”\n全县组建服务队120支。",
+     "某县推进“红色物业”", None),
+    ("沪府发〔2017〕92号\n某市人民政府关于加强诚信建设的通知\n2017年12月20日\n各区人民政府：现将意见印发。",
+     "某市人民政府关于加强诚信建设的通知", "2017-12-20"),
+    ("标题:2024年上半年基层党支部建设工作总结 |\n今年以来，支部开展活动12次。",
+     "2024年上半年基层党支部建设工作总结", None),
+    ("中华民国91年3月19日星期二\n为台湾拚经济 却开放晶圆厂登陆…这不是矛盾吗?\n政府近日宣布开放。",
+     "为台湾拚经济 却开放晶圆厂登陆…这不是矛盾吗?", "2002-03-19"),
+    ("1分钟\n可能是一条微博\n从无到有到发布的时间", None, None),
+])
+def test_clean_reads_the_headline_or_none_and_the_date_in_any_common_form(text, title, date, rulebook):
+    document = extract(text, rulebook)["documents"][0]
+    assert (document["title"], document["date"]) == (title, date)
+
+
+def test_clean_cuts_a_date_stamp_glued_to_the_text_and_reads_the_date_from_it(rulebook):
+    rows = extract("date 2026-01-15 台积电Q1毛利率上看65%，营收将续创新高。", rulebook)
+    document = rows["documents"][0]
+    assert document["text"] == "台积电Q1毛利率上看65%，营收将续创新高。"
+    assert document["date"] == "2026-01-15"
+    assert [row["text"] for row in rows["indicators"]] == ["65%"]
+
+
+def test_measures_found_in_traditional_script_and_in_paragraphs_a_page_ran_together(rulebook):
+    text = ("壹、主要工作成效\n（一）強化組織建設。新建黨支部12個。\n"
+            "（二）完善制度。 二、存在問題 一是學習不夠。二是作風不實。")
+    measures = [(m["marker"], m["head"], m["level"]) for m in extract(text, rulebook)["measures"]]
+    assert measures == [("壹、", "主要工作成效", 1), ("（一）", "强化组织建设", 2), ("（二）", "完善制度", 2),
+                        ("二、", "存在问题", 1), ("一是", "学习不够", 2), ("二是", "作风不实", 2)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("完成33公里黄河控导工程，修建12.5公里道路硬化工程。", ["黄河控导工程", "道路硬化工程"]),
+    ("实施便民工程，建设安全饮水工程3处。", []),
+])
+def test_program_names_carry_no_number_debris_and_no_generic_phrase(text, expected, rulebook):
+    assert [row["name"] for row in extract(text, rulebook)["programs"]] == expected

@@ -17,10 +17,21 @@ from pipeline.rulebook import MarkerRule, MeasureRules
 from pipeline.stages.programs import Programs
 from pipeline.tables import MeasureRow
 
+_FINANCIAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾", "一二三四五六七八九十")
 CLAUSE_BOUNDARY = "。；;！？!?：:，,"
 _SKIP_AFTER_MARKER = regex.compile(r"[\s,，、.．:：]*")
 _TERMINAL = "。！？!?"
 HEADING_MAX_LENGTH = 60
+# A row of the report's tables (cells split by pipes or tabs): its 一、 heads a row, not a measure.
+_CELL_SEPARATOR = regex.compile(r"\s[|｜]\s?|\t")
+# Paragraphs a page ran together into one line: a sentence's end and a space start a new one.
+_RUN_IN_PARAGRAPH = regex.compile(r"(?<=[。！？!?][”’」』\"')）]*)\s+")
+# A heading run together with the next item: the head ends at the space before its marker.
+_RUN_IN_MARKER = regex.compile(r"\s+(?=[一二三四五六七八九十]+[是、]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_CLAUSE_MARK = regex.compile(r"[，,。；;！？!?]")
+_CONTENTS_HEADER = regex.compile(r"目\s*[录次]\s*[:：]?|(?i:contents)")
+# A table of contents entry: a heading followed by leader dots or a page number.
+_CONTENTS_ENTRY = regex.compile(r"(?:[.…·．]{2,}|\s)\s*+\d{1,3}\s*$")
 
 
 @dataclass(frozen=True)
@@ -90,11 +101,25 @@ def find_measures(doc: Document, rules: MeasureRules, programs: Programs) -> lis
 
 def _candidates(doc: Document, rules: MeasureRules) -> list[_Marker]:
     found: dict[int, _Marker] = {}
+    contents: set[str] | None = None  # the entries of a table of contents being read
     for index, paragraph in enumerate(doc.paragraphs):
+        line = doc.text[paragraph.start:paragraph.end].strip()
+        if _CONTENTS_HEADER.fullmatch(line):
+            contents = set()
+            continue
+        if contents is not None:
+            # under 目录, bare headings are its entries, up to the first one it repeats
+            if len(line) <= HEADING_MAX_LENGTH and not _CLAUSE_MARK.search(line) and line not in contents:
+                contents.add(line)
+                continue
+            contents = None
+        if _is_table_row_or_contents_entry(line):
+            continue
         for rule in rules.markers:
             if rule.where == "paragraph_start":
-                match = rule.match(doc.text, paragraph.start, paragraph.end)
-                matches = [match] if match else []
+                starts = [paragraph.start] + [m.end() for m in _RUN_IN_PARAGRAPH.finditer(
+                    doc.text, paragraph.start, paragraph.end)]
+                matches = [m for m in (rule.match(doc.text, start, paragraph.end) for start in starts) if m]
             else:
                 matches = [
                     m for m in rule.finditer(doc.text, paragraph.start, paragraph.end)
@@ -109,13 +134,21 @@ def _candidates(doc: Document, rules: MeasureRules) -> list[_Marker]:
     return [found[start] for start in sorted(found)]
 
 
+def _is_table_row_or_contents_entry(line: str) -> bool:
+    if len(line) <= HEADING_MAX_LENGTH and _CONTENTS_ENTRY.search(line):
+        return True
+    return len(_CELL_SEPARATOR.findall(line, 0, 2000)) >= 2
+
+
 def _opens_clause(text: str, position: int, paragraph: Span) -> bool:
-    before = text[paragraph.start:position].rstrip()
-    return not before or before[-1] in CLAUSE_BOUNDARY
+    """After a clause mark, or after a space: Chinese prose has none, so a space before a marker
+    is a line break a page collapsed (一、上半年工作成效 一是聚焦…)."""
+    before = text[max(paragraph.start, position - 64):position]  # bounded: paragraphs may be huge
+    return not before.strip() or before[-1].isspace() or before.rstrip()[-1] in CLAUSE_BOUNDARY
 
 
 def _ordinal(numeral: str) -> int:
-    return int(numeral) if numeral.isdigit() else int(read_chinese(numeral))
+    return int(numeral) if numeral.isdigit() else int(read_chinese(numeral.translate(_FINANCIAL)))
 
 
 def _head_start(text: str, marker: _Marker) -> int:
@@ -124,11 +157,12 @@ def _head_start(text: str, marker: _Marker) -> int:
 
 
 def _head_end(text: str, marker: _Marker, rules: MeasureRules) -> int:
-    """The head runs to the first stop mark, at most head_length characters, within its line."""
+    """The head runs to the first stop mark, at most head_length characters, within its line, and
+    not into the next item's marker."""
     start = _head_start(text, marker)
     line_end = text.find("\n", start)
     limit = min(start + rules.head_length, len(text) if line_end < 0 else line_end)
-    stop = regex.compile(f"[{regex.escape(rules.head_stops)}]").search(text, start, limit)
+    stop = regex.compile(f"[{regex.escape(rules.head_stops)}]|{_RUN_IN_MARKER.pattern}").search(text, start, limit)
     return stop.start() if stop else limit
 
 

@@ -102,9 +102,10 @@ def _unquoted_mentions(doc: Document, rules: ProgramRules, segmenter: Segmenter,
             continue  # 工程建设, 工程师: 工程 is not the end of a name here
         start = _left_boundary(text, match.start(), end, unquoted, segmenter)
         start = _take_in_quoted(text, start, rules)
+        start = _after_measure_word(text, start, end, unquoted)
         name = _strip_quotes(text[start:end], rules)
         if unquoted.min_name_length <= len(name) <= unquoted.max_name_length and (
-            name not in unquoted.generic_names
+            name not in unquoted.generic_names and not name.startswith(tuple(unquoted.verb_heads))
         ):
             yield Mention(name, word, start, end, "programs.unquoted")
 
@@ -146,6 +147,16 @@ def _left_boundary(text: str, start: int, end: int, unquoted, segmenter: Segment
     if len(phrase) > 1 and phrase[0][1] in ("ns", "nt") and _ADMINISTRATIVE_PLACE.fullmatch(phrase[0][0]):
         phrase.pop(0)
     return end - sum(len(token) for token, _ in phrase)
+
+
+def _after_measure_word(text: str, start: int, end: int, unquoted) -> int:
+    """Skip the unit a number left at the name's start: 33公里黄河控导工程 names 黄河控导工程."""
+    if start == 0 or not regex.match(r"[\d一二三四五六七八九十百千万两几多余]", text[start - 1]):
+        return start
+    for word in sorted(unquoted.measure_words, key=len, reverse=True):
+        if text.startswith(word, start) and start + len(word) < end:
+            return start + len(word)
+    return start
 
 
 def _take_in_quoted(text: str, start: int, rules: ProgramRules) -> int:
