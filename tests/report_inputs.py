@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from pipeline.batch import run_batch
-from pipeline.stages.write import write_tables
+from pipeline.stages.write import PartWriter, finish_version, part_name, start_version
 from pipeline.tables import TABLES
 
 FLAG = "window.__pwned = true"  # every hostile payload sets it; a report must never let one run
@@ -37,7 +37,7 @@ def write_hostile_out(folder: Path, rulebook) -> Path:
     for row in rows["indicators"]:
         row["subject"] = f"</script><script>{FLAG}</script>\u2028\u2029{row['subject']}"
     out = folder / "out"
-    write_tables(rows, out, {})
+    _write(rows, out)
     return out
 
 
@@ -73,5 +73,13 @@ def write_many_rows_out(out: Path, documents: int, rows_per_document: int) -> in
             "source": None, "author": None, "raw_text": text, "text": text, "n_repairs": 0, "status": "ok",
             "error": None, "furniture": [], "repairs": [], "source_paths": [f"{doc_id}.txt"], "undecodable": 0,
         })
-    write_tables(tables, out, {})
+    _write(tables, out)
     return documents * rows_per_document
+
+
+def _write(rows: dict[str, list[dict]], out: Path) -> None:
+    """Write ``rows`` as OUT's tables, one part, the way a run switches a version in."""
+    version = start_version(out)
+    with PartWriter(version, part_name(0)) as writer:
+        writer.add(rows)
+    finish_version(out, version, [part_name(0)], {})
