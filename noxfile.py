@@ -1,6 +1,7 @@
 """Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
 `nox -s bench_report` times the HTML report against the run, `nox -s compare_money` scores money
-mentions against JioNLP (installed in its own venv only)."""
+mentions against JioNLP (installed in its own venv only), `nox -s golden [-- --update]` checks (or
+rewrites) the pinned tables of the seeds and test corpora."""
 
 import nox
 
@@ -35,3 +36,9 @@ def bench_report(session):
 def compare_money(session):
     session.install(".", "jionlp")
     session.run("python", "bench/compare_money.py", *session.posargs)
+
+
+@nox.session
+def golden(session):
+    session.install(".[test]")
+    session.run("python", "-m", "tests.golden", *session.posargs)
