@@ -1,4 +1,5 @@
-"""Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
+"""Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times one process
+against bare jieba, stage by stage,
 `nox -s bench_report` times the HTML report against the run, `nox -s compare_money` scores money
 mentions against JioNLP (installed in its own venv only), `nox -s golden [-- --update]` checks (or
 rewrites) the pinned tables of the seeds and test corpora."""
@@ -23,7 +24,7 @@ def lint(session):
 @nox.session
 def bench(session):
     session.install(".[test]")
-    session.run("python", "bench/bench_batch.py", *session.posargs)
+    session.run("python", "bench/bench_speed.py", *session.posargs)
 
 
 @nox.session
