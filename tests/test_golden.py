@@ -3,13 +3,19 @@
 
 import pytest
 
-from tests.golden import SETS, first_difference, golden_lines, read_golden
+from tests.golden import SETS, first_difference, golden_lines, read_golden, t2s_lines
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(SETS))
 def test_golden_tables_are_unchanged(name, rulebook):
     difference = first_difference(read_golden(name), golden_lines(SETS[name], rulebook))
+    assert difference is None, difference
+
+
+def test_golden_t2s_gives_the_recorded_conversions(rulebook):
+    """Whichever OpenCC binding is installed converts every corpus line as recorded."""
+    difference = first_difference(read_golden("t2s"), t2s_lines(rulebook))
     assert difference is None, difference
 
 
