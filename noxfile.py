@@ -1,8 +1,9 @@
-"""Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times a batch,
-`nox -s bench_numbers` times the number reader, `nox -s bench_report` times the HTML report against the run,
-`nox -s bench_memory` shows peak memory at N and 4N reports, `nox -s bench_engines` compares the local and
-Dask engines, `nox -s compare_money` scores money mentions against JioNLP, `nox -s compare_html_cleaners` our
-furniture cleaner against trafilatura and jusText (each installed in its own venv only)."""
+"""Sessions: `nox -s tests` runs the suite, `nox -s lint` checks style, `nox -s bench` times one process
+against bare jieba, stage by stage, `nox -s bench_numbers` times the number reader, `nox -s bench_report` times
+the HTML report against the run, `nox -s bench_memory` shows peak memory at N and 4N reports, `nox -s
+bench_engines` compares the local and Dask engines, `nox -s golden [-- --update]` checks (or rewrites) the
+pinned tables of the seeds and test corpora, `nox -s compare_money` scores money mentions against JioNLP and
+`nox -s compare_html_cleaners` our furniture cleaner against trafilatura and jusText (each in its own venv)."""
 
 import nox
 
@@ -24,7 +25,7 @@ def lint(session):
 @nox.session
 def bench(session):
     session.install(".[test]")
-    session.run("python", "bench/bench_batch.py", *session.posargs)
+    session.run("python", "bench/bench_speed.py", *session.posargs)
 
 
 @nox.session
@@ -62,3 +63,9 @@ def compare_html_cleaners(session):
     """Saved pages: our furniture cleaner against trafilatura and jusText (issue 13)."""
     session.install(".", "trafilatura", "justext", "lxml_html_clean")
     session.run("python", "bench/compare_html_cleaners.py", *session.posargs)
+
+
+@nox.session
+def golden(session):
+    session.install(".[test]")
+    session.run("python", "-m", "tests.golden", *session.posargs)

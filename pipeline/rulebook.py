@@ -558,7 +558,8 @@ class Rulebook:
 
     @functools.cached_property
     def converter(self):
-        """OpenCC t2s, from whichever binding is installed (both give the same output)."""
+        """OpenCC t2s: the C++ binding (``opencc``) the project depends on, ~40× faster, or
+        opencc-python-reimplemented where it is installed instead (same import, same output)."""
         from opencc import OpenCC
 
         return OpenCC("t2s")

@@ -227,13 +227,19 @@ class _Evidence:
         """The candidate between ``left`` and ``right`` whose context recurs most elsewhere in the
         report, then the likeliest; certain when it recurs more than the runner-up, or reads far likelier."""
         self.guesses_left -= 1
-        scored = [(self._recurrence(position, candidate, left, right), self.likelihood(left + candidate + right),
-                   candidate) for candidate in candidates if self.common(candidate)]
-        if not scored:
+        recurring = [(self._recurrence(position, candidate, left, right), candidate)
+                     for candidate in candidates if self.common(candidate)]
+        if not recurring:
             return self.text[position], False
-        scored.sort(reverse=True)
-        (recurs, likelihood, choice), runner_up = scored[0], (scored[1:] or [(0, float("-inf"), "")])[0]
-        return choice, recurs > runner_up[0] or likelihood - runner_up[1] >= CERTAIN_MARGIN
+        most = max(recurs for recurs, _ in recurring)
+        # only candidates sharing the most recurrence can win or be a runner-up that matters:
+        # one alone is certain, so jieba prices only a tie (a report's length of candidates)
+        tied = sorted(((self.likelihood(left + candidate + right), candidate)
+                       for recurs, candidate in recurring if recurs == most), reverse=True)
+        if len(tied) == 1:
+            return tied[0][1], True
+        (likelihood, choice), (runner_up, _) = tied[0], tied[1]
+        return choice, likelihood - runner_up >= CERTAIN_MARGIN
 
     def confirm(self, position: int, window: str) -> None:
         """Count a certain repair, with its context, as text of the report."""
