@@ -478,10 +478,10 @@ def _join_ranges(numbers: list[Number], text: str) -> list[Number]:
 def _compare(number: Number, text: str, rules: NumberRules) -> Number:
     """Take in the comparison words right before (至少有, 超过了) or right after (以上) the number."""
     before = rules.qualifier_before(text, number.start)
-    if before:
+    if before:  # the numeral's own 多 or 余 says more than 大概 before it: 大概有五百多 is over 500
         qualifier, start = before
-        number = replace(number, text=text[start:number.end], start=start, qualifier=qualifier,
-                         number_start=number.numeral_start)
+        number = replace(number, text=text[start:number.end], start=start,
+                         qualifier=number.qualifier or qualifier, number_start=number.numeral_start)
     after = rules.qualifier_after(text, number.end)
     if after:
         qualifier, end = after
