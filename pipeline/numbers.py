@@ -194,12 +194,9 @@ def _matches(text: str, rules: NumberRules) -> Iterator[regex.Match]:
     """``_NUMBER.finditer(text)``, tried only where a number can start: the grammar has many
     alternatives, and most characters of a report start none of them. A lone Chinese digit
     inside a word (一切, 进一步) is passed over before the grammar is tried."""
-    in_word = _digit_in_word(tuple(rules.classifiers))
+    can_start = _start_pattern(rules)
     position = 0
-    while start := _CAN_START.search(text, position):
-        if in_word.match(text, start.start()):
-            position = start.start() + 1
-            continue
+    while start := can_start.search(text, position):
         match = _NUMBER.match(text, start.start())
         if match and match.end() > match.start():
             yield match
@@ -208,13 +205,21 @@ def _matches(text: str, rules: NumberRules) -> Iterator[regex.Match]:
             position = start.start() + 1
 
 
-@functools.cache
-def _digit_in_word(classifiers: tuple[str, ...]) -> regex.Pattern:
-    """A single Chinese digit followed by a Chinese character that neither goes on with the
-    number nor is a classifier: what ``_lone_digit_in_word`` rejects, found without reading it."""
-    going_on = f"[{_D}{_U}万萬亿億兆分点點成折打又之半多余餘几幾来來个個]"
-    return regex.compile(f"(?<![{_D}{_U}万萬亿億兆第上数數几幾负負])[{_D}](?=\\p{{Han}})(?!{going_on}"
-                         f"|{'|'.join(map(regex.escape, classifiers))})")
+_START_PATTERNS: dict[int, tuple[NumberRules, regex.Pattern]] = {}  # the rules kept, so no id is reused
+
+
+def _start_pattern(rules: NumberRules) -> regex.Pattern:
+    """Where a number can start, for these rules: ``_CAN_START`` less a single Chinese digit followed
+    by a Chinese character that neither goes on with the number nor is a classifier (what
+    ``_lone_digit_in_word`` would reject after reading it)."""
+    kept, pattern = _START_PATTERNS.get(id(rules), (None, None))
+    if kept is not rules:
+        going_on = f"[{_D}{_U}万萬亿億兆分点點成折打又之半多余餘几幾来來个個]"
+        in_word = (f"(?<![{_D}{_U}万萬亿億兆第上数數几幾负負])[{_D}](?=\\p{{Han}})(?!{going_on}"
+                   f"|{'|'.join(map(regex.escape, rules.classifiers))})")
+        pattern = regex.compile(f"(?!{in_word})(?:{_CAN_START.pattern})")
+        _START_PATTERNS[id(rules)] = (rules, pattern)
+    return pattern
 
 
 def _lone_digit_in_word(number: Number, text: str, rules: NumberRules) -> bool:
@@ -308,6 +313,9 @@ def _read_fraction(match: regex.Match, groups: dict) -> Number | None:
 
 
 def _read_arabic(match: regex.Match, groups: dict) -> Number:
+    written = match.group()
+    if len(written) - len(groups["arabic"]) <= 1 and written.endswith(groups["arabic"]):
+        return Number(written, *match.span(), _finite(_arabic(groups["arabic"])))  # digits alone, or signed
     value = _arabic(groups["arabic"])
     if groups["exponent"]:
         value = value.scaleb(int(groups["exponent"].replace("－", "-").translate(_FULL_WIDTH)))
