@@ -608,7 +608,8 @@ def _mend(tagged: list[tuple[str, str]], rules: SubjectRules, segmenter: Segment
     for word, flag in tagged:
         if word[:1] in rules.suffixes and word[1:] in rules.linking_words:
             mended += [(word[:1], "n"), (word[1:], "d")]
-        elif len(word) == 2 and word[1] in rules.linking_words and not segmenter.known(word):
+        elif len(word) == 2 and word[1] in rules.linking_words and word not in rules.linking_words \
+                and not segmenter.known(word):
             mended += [(word[0], segmenter.flag_of(word[0]) or "n"), (word[1], "d")]
         elif mended and mended[-1][0] + word in rules.linking_words:
             mended[-1] = (mended[-1][0] + word, "d")
