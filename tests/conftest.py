@@ -19,6 +19,15 @@ REALTEXT2 = Path(__file__).resolve().parent / "realtext2"
 REALPAGES = Path(__file__).resolve().parent / "realpages"
 
 
+def write_seed_copies(folder: Path, copies: int) -> Path:
+    """``copies`` copies of every seed in ``folder``, each with distinct content (and sha256)."""
+    for copy in range(copies):
+        for seed in sorted(SEEDS.glob("*.txt")):
+            text = seed.read_text(encoding="utf-8") + f"\n{copy}\n"
+            (folder / f"{copy}_{seed.name}").write_text(text, encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def rulebook() -> Rulebook:
     return Rulebook().warm_up()

@@ -14,19 +14,14 @@ from pipeline.batch import run_batch
 from pipeline.stages.write import VERSIONS
 from pipeline.tables import TABLES
 
-from .conftest import SEEDS
+from .conftest import write_seed_copies
 
 COPIES = 4  # 20 reports: a run in a fresh interpreter takes a few seconds
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("reports")
-    for copy in range(COPIES):
-        for seed in sorted(SEEDS.glob("*.txt")):
-            text = seed.read_text(encoding="utf-8") + f"\n{copy}\n"  # distinct content, distinct sha256
-            (folder / f"{copy}_{seed.name}").write_text(text, encoding="utf-8")
-    return folder
+    return write_seed_copies(tmp_path_factory.mktemp("reports"), COPIES)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pipeline.batch import run_batch
 from pipeline.stages.write import VERSIONS
 from pipeline.tables import TABLES
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, write_seed_copies
 
 distributed = pytest.importorskip("distributed")
 
@@ -26,12 +26,7 @@ COPIES = 8  # 40 reports: long enough to kill something mid-run
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("reports")
-    for copy in range(COPIES):
-        for seed in sorted(SEEDS.glob("*.txt")):
-            text = seed.read_text(encoding="utf-8") + f"\n{copy}\n"  # distinct content, distinct sha256
-            (folder / f"{copy}_{seed.name}").write_text(text, encoding="utf-8")
-    return folder
+    return write_seed_copies(tmp_path_factory.mktemp("reports"), COPIES)
 
 
 @pytest.fixture(scope="module")
