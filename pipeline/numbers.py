@@ -164,9 +164,10 @@ def find_numbers(text: str, rules: NumberRules | None = None) -> list[Number]:
         if not _inside(match.span(), skipped) and (number := _read(match, text))
         and not _lone_digit_in_word(number, text, rules)
     ]
-    numbers = _join_ranges(_join_mixed(_join_compounds(numbers, text), text), text)
+    if len(numbers) > 1:
+        numbers = _join_ranges(_join_mixed(_join_compounds(numbers, text), text), text)
     numbers = [_compare(number, text, rules) for number in numbers]
-    return _join_bounds(numbers, text)
+    return _join_bounds(numbers, text) if len(numbers) > 1 else numbers
 
 
 def read_number(text: str) -> float:

@@ -369,9 +369,21 @@ class NumberRules(Strict):
         words = [word for words in self.qualifiers.after.values() for word in words]
         return regex.compile(f" ?(?P<word>{_alternation(words)})")
 
+    @functools.cached_property
+    def _before_ends(self) -> frozenset[str]:
+        """The characters a qualifier word or filler ends with: any other rules one out unsearched."""
+        words = [word for words in self.qualifiers.before.values() for word in words]
+        return frozenset(word[-1] for word in words + self.qualifiers.fillers)
+
+    @functools.cached_property
+    def _after_starts(self) -> frozenset[str]:
+        return frozenset(word[0] for words in self.qualifiers.after.values() for word in words)
+
     def qualifier_before(self, text: str, position: int) -> tuple[str, int] | None:
         """(qualifier, where its word starts) when a qualifier word, perhaps with a filler
         (超过了, 至少有), ends at ``position``."""
+        if not position or text[position - 1] not in self._before_ends:
+            return None
         found = self._before.search(text, max(0, position - _LONGEST_QUALIFIER), position)
         if not found or self._not_before.search(text, max(0, position - _LONGEST_QUALIFIER), found.end("word")):
             return None  # 附近3个村: 近 ends a word that qualifies nothing
@@ -379,6 +391,9 @@ class NumberRules(Strict):
 
     def qualifier_after(self, text: str, position: int) -> tuple[str, int] | None:
         """(qualifier, where its word ends) when a qualifier word starts at ``position``."""
+        first = text[position + 1:position + 2] if text[position:position + 1] == " " else text[position:position + 1]
+        if first not in self._after_starts:
+            return None
         found = self._after.match(text, position)
         return (self._qualifier_of[found.group("word")], found.end()) if found else None
 
