@@ -45,7 +45,6 @@ APPROXIMATE = {"多": "over", "余": "over", "餘": "over", "几": "over", "幾"
 PREFIXES = {"上": "over", "数": "over", "數": "over", "几": "over", "幾": "over"}
 # Words that are a number by themselves.
 NUMBER_WORDS = {"半百": 50, "半打": 6}
-HALF = "一半"  # a share: 一半以上 is 50 % or more
 DOZEN = 12
 SCALES = {"k": 1000, "K": 1000, "Ｋ": 1000, "ｋ": 1000, "M": 1_000_000, "Ｍ": 1_000_000}  # 40k, 2.5 M
 # Qualifier words that may stand right before a lone magnitude (近千 is a number: 千).

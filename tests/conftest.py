@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.batch import run_batch
 from pipeline.rulebook import Rulebook
+from pipeline.tables import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -17,6 +19,11 @@ HELDOUT3 = Path(__file__).resolve().parent / "heldout3"
 REALTEXT = Path(__file__).resolve().parent / "realtext"
 REALTEXT2 = Path(__file__).resolve().parent / "realtext2"
 REALPAGES = Path(__file__).resolve().parent / "realpages"
+
+
+def read_tables(out: Path) -> dict:
+    """Every table under ``out`` as an Arrow table, to compare runs row for row."""
+    return {table: pq.read_table(out / table) for table in TABLES}
 
 
 def write_seed_copies(folder: Path, copies: int) -> Path:

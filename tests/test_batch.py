@@ -15,17 +15,13 @@ from pipeline.stages import write
 from pipeline.stages.write import VERSIONS
 from pipeline.tables import TABLES
 
-from .conftest import SEEDS
+from .conftest import SEEDS, read_tables
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
 def _run(inputs, out, rulebook, **options):
     return run_batch(inputs, out, rulebook, workers=1, progress=False, **options)
-
-
-def _tables(out):
-    return {table: pq.read_table(out / table) for table in TABLES}
 
 
 def _copy_seeds(folder, indexes):
@@ -84,17 +80,17 @@ def test_batch_crash_while_writing_leaves_one_whole_version(
     inputs, out, clean = tmp_path / "in", tmp_path / "out", tmp_path / "clean"
     _copy_seeds(inputs, [2])
     _run([inputs], out, rulebook)
-    previous = _tables(out)
+    previous = read_tables(out)
     _copy_seeds(inputs, [3])
     _run([inputs], clean, rulebook)
     monkeypatch.setattr(module, name, _dies_on_call(getattr(module, name), call))
     with pytest.raises(KeyboardInterrupt):
         _run([inputs], out, rulebook)
     monkeypatch.undo()
-    assert _tables(out) == (previous if survivor == "previous" else _tables(clean))
+    assert read_tables(out) == (previous if survivor == "previous" else read_tables(clean))
     summary = _run([inputs], out, rulebook)  # completes the work and removes the dead run's files
     assert summary.carried_over == (1 if survivor == "previous" else 2)
-    assert _tables(out) == _tables(clean)
+    assert read_tables(out) == read_tables(clean)
     assert len(list((out / VERSIONS).iterdir())) == 1
 
 
@@ -105,14 +101,14 @@ def test_batch_rerun_processes_only_new_content_and_equals_a_full_run(tmp_path, 
     _copy_seeds(inputs, [1, 3])  # they sort between the files already done
     summary = _run([inputs], out, rulebook)
     assert (summary.documents, summary.processed, summary.carried_over) == (5, 2, 3)
-    incremental = _tables(out)
+    incremental = read_tables(out)
     _run([inputs], tmp_path / "fresh", rulebook)
-    assert incremental == _tables(tmp_path / "fresh")
+    assert incremental == read_tables(tmp_path / "fresh")
     assert incremental["documents"]["source_name"].to_pylist() == [path.name for path in SEED_FILES]
 
     summary = _run([inputs], out, rulebook, full=True)
     assert (summary.processed, summary.carried_over) == (5, 0)
-    assert _tables(out) == incremental
+    assert read_tables(out) == incremental
 
 
 def test_batch_identical_content_is_processed_once_under_every_name(tmp_path, rulebook):
@@ -241,4 +237,4 @@ def test_batch_parts_follow_input_order_and_append_row_groups(tmp_path, rulebook
     files = sorted((tmp_path / "parts" / "sentences").glob("part-*.parquet"))
     assert [file.name for file in files] == [f"part-00000{index}.parquet" for index in range(3)]
     assert pq.ParquetFile(files[0]).metadata.num_row_groups == 2
-    assert _tables(tmp_path / "parts") == _tables(tmp_path / "whole")
+    assert read_tables(tmp_path / "parts") == read_tables(tmp_path / "whole")

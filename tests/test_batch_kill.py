@@ -7,14 +7,12 @@ import sys
 import time
 
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 
 from pipeline.batch import run_batch
 from pipeline.stages.write import VERSIONS
-from pipeline.tables import TABLES
 
-from .conftest import write_seed_copies
+from .conftest import read_tables, write_seed_copies
 
 COPIES = 4  # 20 reports: a run in a fresh interpreter takes a few seconds
 
@@ -28,11 +26,7 @@ def reports(tmp_path_factory):
 def clean_tables(reports, tmp_path_factory, rulebook):
     out = tmp_path_factory.mktemp("clean") / "out"
     run_batch([reports], out, rulebook, workers=2, progress=False)
-    return _tables(out)
-
-
-def _tables(out):
-    return {table: pq.read_table(out / table) for table in TABLES}
+    return read_tables(out)
 
 
 def _new_version(out, known):
@@ -45,7 +39,7 @@ def test_batch_killed_run_keeps_previous_tables_and_rerun_completes(
     out = tmp_path / "out"
     first_five = sorted(reports.glob("*.txt"))[:5]
     run_batch(first_five, out, rulebook, workers=1, progress=False)
-    previous = _tables(out)
+    previous = read_tables(out)
     known = {version.name for version in (out / VERSIONS).iterdir()}
 
     run = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(reports), "--out", str(out),
@@ -61,9 +55,9 @@ def test_batch_killed_run_keeps_previous_tables_and_rerun_completes(
     run.stderr.close()
 
     # whenever the kill landed, every table is the previous run's or every table the new one's
-    assert _tables(out) in (previous, clean_tables)
+    assert read_tables(out) in (previous, clean_tables)
     assert len(pd.read_parquet(out / "documents")) in (5, 20)
     summary = run_batch([reports], out, rulebook, workers=1, progress=False)
     assert summary.carried_over >= 5
-    assert _tables(out) == clean_tables
+    assert read_tables(out) == clean_tables
     assert len(list((out / VERSIONS).iterdir())) == 1

@@ -10,14 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
 from pipeline.batch import run_batch
 from pipeline.stages.write import VERSIONS
-from pipeline.tables import TABLES
 
-from .conftest import ROOT, write_seed_copies
+from .conftest import ROOT, read_tables, write_seed_copies
 
 distributed = pytest.importorskip("distributed")
 
@@ -33,11 +31,7 @@ def reports(tmp_path_factory):
 def local_tables(reports, tmp_path_factory, rulebook):
     out = tmp_path_factory.mktemp("local") / "out"
     run_batch([reports], out, rulebook, workers=2, progress=False)
-    return _tables(out)
-
-
-def _tables(out):
-    return {table: pq.read_table(out / table) for table in TABLES}
+    return read_tables(out)
 
 
 def _free_port():
@@ -84,14 +78,14 @@ def test_dask_local_cluster_writes_the_local_tables_and_carries_over(reports, lo
     run_batch(first_half, out, rulebook, workers=2, progress=False, engine="dask")
     summary = run_batch([reports], out, rulebook, workers=2, progress=False, engine="dask")
     assert (summary.documents, summary.carried_over) == (40, 20)
-    assert _tables(out) == local_tables
+    assert read_tables(out) == local_tables
 
 
 def test_dask_scheduler_and_workers_write_the_local_tables(reports, local_tables, tmp_path, rulebook, cluster):
     address, _, _ = cluster
     summary = run_batch([reports], tmp_path / "out", rulebook, progress=False, engine="dask", scheduler=address)
     assert (summary.documents, summary.errors) == (40, [])
-    assert _tables(tmp_path / "out") == local_tables
+    assert read_tables(tmp_path / "out") == local_tables
 
 
 def test_dask_killed_worker_still_gives_whole_tables(reports, local_tables, tmp_path, cluster):
@@ -104,14 +98,14 @@ def test_dask_killed_worker_still_gives_whole_tables(reports, local_tables, tmp_
     workers[0].send_signal(signal.SIGKILL)
     assert run.wait(timeout=180) == 0, run.stderr.read().decode()
     run.stderr.close()
-    assert _tables(out) == local_tables
+    assert read_tables(out) == local_tables
 
 
 def test_dask_lost_scheduler_fails_clearly_and_keeps_the_previous_tables(reports, tmp_path, rulebook, cluster):
     address, scheduler, _ = cluster
     out = tmp_path / "out"
     run_batch(sorted(reports.glob("*.txt"))[:3], out, rulebook, workers=1, progress=False)
-    previous = _tables(out)
+    previous = read_tables(out)
     known = {version.name for version in (out / VERSIONS).iterdir()}
     run = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(reports), "--out", str(out),
                             "--engine", "dask", "--scheduler", address, "--no-progress"],
@@ -122,5 +116,5 @@ def test_dask_lost_scheduler_fails_clearly_and_keeps_the_previous_tables(reports
     errors = run.stderr.read().splitlines()
     run.stderr.close()
     assert errors[-1].startswith(f"error: lost the Dask cluster at {address} before every part was written")
-    assert _tables(out) == previous
+    assert read_tables(out) == previous
     assert {version.name for version in (out / VERSIONS).iterdir()} == known

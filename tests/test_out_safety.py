@@ -17,9 +17,8 @@ import pytest
 from pipeline.__main__ import main
 from pipeline.lock import LOCK
 from pipeline.stages.write import CURRENT, MANIFEST, VERSIONS
-from pipeline.tables import TABLES
 
-from .conftest import ROOT, SEEDS
+from .conftest import ROOT, SEEDS, read_tables
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -28,10 +27,6 @@ SEED_FILES = sorted(SEEDS.glob("*.txt"))
 def warm_rulebook(monkeypatch, rulebook):
     """Runs through the CLI here use the session's loaded rulebook, so each takes a fraction of a second."""
     monkeypatch.setattr("pipeline.__main__.Rulebook", lambda rules_dir: rulebook)
-
-
-def _tables(out):
-    return {table: pq.read_table(out / table) for table in TABLES}
 
 
 def _versions(out):
@@ -99,7 +94,7 @@ STEPS = {  # where the write fails: (object, attribute, which calls fail)
 def test_write_failure_keeps_the_previous_tables_and_leaves_no_version(tmp_path, capsys, monkeypatch, step, error):
     out = tmp_path / "out"
     assert _run([SEED_FILES[2]], out) == 0
-    previous, known = _tables(out), _versions(out)
+    previous, known = read_tables(out), _versions(out)
     capsys.readouterr()
     owner, name, when = STEPS[step]
     with monkeypatch.context() as patch:
@@ -109,7 +104,7 @@ def test_write_failure_keeps_the_previous_tables_and_leaves_no_version(tmp_path,
     assert printed[-1].startswith(f"error: cannot write {out}")
     assert printed[-1].endswith(f"{os.strerror(error.errno).lower()} (errno {error.errno})")
     assert "Traceback" not in "\n".join(printed)
-    assert _tables(out) == previous
+    assert read_tables(out) == previous
     assert _versions(out) == known
     assert _run([SEED_FILES[2], SEED_FILES[3]], out) == 0  # and the next run goes through
 
@@ -132,7 +127,7 @@ def small_disk(tmp_path):
 def test_full_and_read_only_disk_keep_the_previous_tables(tmp_path, small_disk, capsys):
     out = small_disk / "out"
     assert _run([SEED_FILES[2]], out) == 0
-    previous, known = _tables(out), _versions(out)
+    previous, known = read_tables(out), _versions(out)
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(SEED_FILES[2], inputs)
@@ -143,10 +138,10 @@ def test_full_and_read_only_disk_keep_the_previous_tables(tmp_path, small_disk, 
     capsys.readouterr()
     assert _run([inputs], out) == 1
     assert capsys.readouterr().err.strip().splitlines()[-1].endswith("no space left on device (errno 28)")
-    assert _tables(out) == previous
+    assert read_tables(out) == previous
     assert _versions(out) == known
 
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     assert _run([inputs], out) == 1
     assert capsys.readouterr().err.strip() == f"error: cannot write {out / LOCK}: read-only file system (errno 30)"
-    assert _tables(out) == previous
+    assert read_tables(out) == previous

@@ -108,16 +108,17 @@ def _table_rows(lines: list[str]) -> set[int]:
     rows: set[int] = set()
     block: list[int] = []
     for index, text in enumerate([*lines, ""]):
-        if len(_cells(text)) >= 3 or (block and _RULE_ROW.fullmatch(text.strip())):
+        if len(table_cells(text)) >= 3 or (block and _RULE_ROW.fullmatch(text.strip())):
             block.append(index)
             continue
-        if len(block) >= 2 and any(_NUMERIC_CELL.fullmatch(cell) for row in block for cell in _cells(lines[row])):
+        if len(block) >= 2 and any(_NUMERIC_CELL.fullmatch(cell) for row in block for cell in table_cells(lines[row])):
             rows.update(block)
         block = []
     return rows
 
 
-def _cells(line: str) -> list[str]:
+def table_cells(line: str) -> list[str]:
+    """The cells of a line written as a table row (split by pipes, tabs or runs of spaces)."""
     return [cell for cell in _CELL_SPLIT.split(line.strip()) if cell]
 
 

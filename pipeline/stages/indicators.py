@@ -14,6 +14,7 @@ import regex
 from pipeline.document import Document, Sentence, SpanSet
 from pipeline.numbers import DIGITS, RANGE_JOINER, Number, find_numbers, join_adjacent
 from pipeline.rulebook import IndicatorRules, NumberRules, PatternRule, SubjectRules
+from pipeline.stages.clean import table_cells
 from pipeline.stages.segment import Segmenter
 from pipeline.tables import IndicatorRow, MeasureRow
 
@@ -26,7 +27,6 @@ _ASIDE = regex.compile(r"[(（][^()（）]{1,15}[)）]")  # 村(居), (4,677澳�
 _OPEN_ASIDE = regex.compile(r"^[^(（]*[)）]|[(（][^)）]*$")  # an aside the clause cuts: 留宿旅客(|123亿元
 _WORDY = regex.compile(r"[\p{Han}A-Za-z]")
 _RATE_SUBJECT = regex.compile(r"每[十百千万]+(?:人口|人|户)(?P<what>[\p{Han}()（）]{2,10}?)(?=(?:达到|达|为|是|有)?$)")
-_CELL_BREAK = regex.compile(r"\s*[|｜]\s*|\t|[ \u3000]{2,}")  # between the cells of a table row
 _TABLE_LEAD = regex.compile(r"^(?:其中|其)\s*[:：]\s*")  # 其中:第一产业
 _QUOTE_MARKS = regex.compile(r"[“”‘’「」『』\"〝〞]")
 SUBJECT_MAX_LENGTH = 10
@@ -200,7 +200,7 @@ def _sentence_indicators(sentence: Sentence, rules: IndicatorRules, lexicon: _Le
 def _row_header(text: str) -> str | None:
     """The row header of a table row (北斗高精度业务 | 7.01亿元 | 38.9%): its first cell, when the
     line has three cells or more, split by | or by runs of spaces, and that cell names something."""
-    cells = [cell.strip() for cell in _CELL_BREAK.split(text) if cell.strip()]
+    cells = table_cells(text)
     if len(cells) < 3 or not _WORDY.search(cells[0]) or regex.search(r"\d", cells[0]):
         return None
     return _TABLE_LEAD.sub("", cells[0])[:SUBJECT_MAX_LENGTH] or None
